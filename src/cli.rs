@@ -1,0 +1,2 @@
+//! The command line. (Being written.)
+pub fn main() -> i32 { 0 }

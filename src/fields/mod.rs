@@ -1,0 +1,1 @@
+//! Stage 4: the fields of each logical document. (Being written.)

@@ -1,0 +1,24 @@
+//! motebok: meeting PDFs of Norwegian governance bodies in, clean citable
+//! datasets out.
+//!
+//! The pipeline, one module per stage, data flowing one way:
+//! [`pdf`] (bytes → pages of text) → [`text`] (furniture removed, lines
+//! joined) → [`segment`] (logical documents and their kind) → [`fields`]
+//! (header, participants, agenda, decisions, memo, references) → [`model`]
+//! (the records of SPEC.md) → [`output`] (JSON, CSV, datapackage).
+//! [`dates`] reads Norwegian dates and times; [`rules`] holds what varies
+//! between bodies and eras.
+
+pub mod cli;
+pub mod dates;
+pub mod eval;
+pub mod fields;
+pub mod model;
+pub mod ocr;
+pub mod output;
+pub mod pdf;
+pub mod pipeline;
+pub mod rules;
+pub mod segment;
+pub mod text;
+pub mod worker;

@@ -1,0 +1,263 @@
+//! The typed records of SPEC.md: what one input file yields.
+//!
+//! Field names and nesting follow the contract exactly (the scorer reads
+//! them); fields beyond the contract are additions, never renames.
+
+use serde::{Deserialize, Serialize};
+
+/// Everything motebok knows about one input file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FileRecord {
+    pub source: Source,
+    pub status: Status,
+    /// Problems met, with the page they concern where there is one.
+    pub errors: Vec<PageError>,
+    /// Per page: which engine produced its text and how much there was.
+    #[serde(default)]
+    pub pages: Vec<PageInfo>,
+    /// Logical documents, in page order.
+    pub documents: Vec<Document>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Source {
+    /// The path as given on the command line (relative paths stay relative).
+    pub file: String,
+    pub sha256: String,
+    pub bytes: u64,
+    pub pages: u32,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub producer: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Ok,
+    Partial,
+    NoText,
+    Failed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Partial => "partial",
+            Status::NoText => "no_text",
+            Status::Failed => "failed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PageError {
+    pub page: Option<u32>,
+    pub message: String,
+}
+
+/// Which engine produced a page's text.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Engine {
+    Lopdf,
+    PdfExtract,
+    Ocr,
+    /// No engine produced usable text for this page.
+    None,
+}
+
+impl Engine {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Engine::Lopdf => "lopdf",
+            Engine::PdfExtract => "pdf-extract",
+            Engine::Ocr => "ocr",
+            Engine::None => "none",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PageInfo {
+    pub page: u32,
+    pub engine: Engine,
+    /// Tesseract's mean word confidence (0–100), OCR pages only.
+    #[serde(default)]
+    pub ocr_confidence: Option<f32>,
+    pub chars: usize,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    Agenda,
+    Minutes,
+    CaseMemo,
+    Other,
+}
+
+impl DocumentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::Agenda => "agenda",
+            DocumentKind::Minutes => "minutes",
+            DocumentKind::CaseMemo => "case_memo",
+            DocumentKind::Other => "other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Document {
+    pub kind: DocumentKind,
+    pub page_start: u32,
+    pub page_end: u32,
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub meeting: Option<Meeting>,
+    pub participants: Vec<Participant>,
+    pub items: Vec<Item>,
+    pub memo: Option<Memo>,
+    pub references: Vec<Reference>,
+    /// True when any page of this document was read by OCR: its values
+    /// carry OCR's error rate.
+    #[serde(default)]
+    pub ocr: bool,
+    /// Lowest OCR mean word confidence over the document's pages.
+    #[serde(default)]
+    pub ocr_confidence: Option<f32>,
+}
+
+impl Document {
+    pub fn new(kind: DocumentKind, page_start: u32, page_end: u32) -> Self {
+        Document {
+            kind,
+            page_start,
+            page_end,
+            title: None,
+            body: None,
+            meeting: None,
+            participants: Vec::new(),
+            items: Vec::new(),
+            memo: None,
+            references: Vec::new(),
+            ocr: false,
+            ocr_confidence: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Meeting {
+    /// As printed: `2/22`, `4/2021`.
+    pub label: Option<String>,
+    pub number: Option<u32>,
+    pub year: Option<i32>,
+    pub extraordinary: bool,
+    /// `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// `HH:MM`.
+    pub start_time: Option<String>,
+    pub end_time: Option<String>,
+    pub location: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Member,
+    Observer,
+    Substitute,
+    Secretariat,
+    Other,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Member => "member",
+            Role::Observer => "observer",
+            Role::Substitute => "substitute",
+            Role::Secretariat => "secretariat",
+            Role::Other => "other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Attendance {
+    Present,
+    Absent,
+}
+
+impl Attendance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Attendance::Present => "present",
+            Attendance::Absent => "absent",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Participant {
+    pub name: String,
+    pub organisation: Option<String>,
+    pub role: Role,
+    /// `None` in agendas: who will come is not known yet.
+    pub attendance: Option<Attendance>,
+    pub note: Option<String>,
+    pub substitute_for: Option<String>,
+    pub page: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Item {
+    /// As printed: `13/22`.
+    pub sak: String,
+    pub number: u32,
+    /// Four digits.
+    pub year: i32,
+    pub title: Option<String>,
+    /// `HH:MM`, from the agenda's Tidspunkt column.
+    pub time: Option<String>,
+    #[serde(rename = "type")]
+    pub sak_type: Option<String>,
+    pub proposed_decision: Option<String>,
+    pub decision: Option<String>,
+    pub attachments: Vec<String>,
+    pub page: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Memo {
+    pub sak: Option<String>,
+    pub meeting_label: Option<String>,
+    pub date: Option<String>,
+    #[serde(rename = "type")]
+    pub sak_type: Option<String>,
+    pub owner: Option<String>,
+    pub case_officers: Vec<String>,
+    pub title: Option<String>,
+    pub proposed_decision: Option<String>,
+    /// `Til`: the body the memo is addressed to, as printed.
+    #[serde(default)]
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Reference {
+    pub sak: String,
+    pub date: Option<String>,
+    pub body: Option<String>,
+    pub title: Option<String>,
+    pub decision: Option<String>,
+    /// A remark printed in the row ("Møtet er ikke avholdt").
+    #[serde(default)]
+    pub note: Option<String>,
+    pub page: u32,
+}

@@ -1,0 +1,1 @@
+//! OCR fallback for pages without a usable text layer. (Being written.)

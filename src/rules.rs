@@ -1,0 +1,302 @@
+//! What varies between bodies and eras: labels, body aliases, month names,
+//! sak types. The defaults in `rules/*.toml` are compiled in; `--rules DIR`
+//! replaces any of those files by one of the same name in DIR.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+/// The rule files, by name, with their embedded default text.
+pub const RULE_FILES: [(&str, &str); 4] = [
+    ("months.toml", include_str!("../rules/months.toml")),
+    ("bodies.toml", include_str!("../rules/bodies.toml")),
+    ("labels.toml", include_str!("../rules/labels.toml")),
+    ("documents.toml", include_str!("../rules/documents.toml")),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    #[error("{file}:{line}: {message}")]
+    Parse { file: PathBuf, line: usize, message: String },
+    #[error("{file}: cannot read: {source}")]
+    Read { file: PathBuf, source: std::io::Error },
+    #[error("{file}: {message}")]
+    Invalid { file: PathBuf, message: String },
+    #[error("{dir}: not a directory of rule files")]
+    NotADirectory { dir: PathBuf },
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MonthsFile {
+    pub months: std::collections::BTreeMap<String, u32>,
+    pub weekdays: Weekdays,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Weekdays {
+    pub names: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct BodiesFile {
+    pub body: Vec<Body>,
+    pub secretariat: Secretariat,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Body {
+    pub name: String,
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Secretariat {
+    pub names: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LabelsFile {
+    pub header: HeaderLabels,
+    pub participants: ParticipantLabels,
+    pub agenda: AgendaLabels,
+    pub decisions: DecisionLabels,
+    pub memo: MemoLabels,
+    pub references: ReferenceLabels,
+    pub furniture: Furniture,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct HeaderLabels {
+    pub meeting: Vec<String>,
+    pub date: Vec<String>,
+    pub time: Vec<String>,
+    pub location: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ParticipantLabels {
+    pub members: Vec<String>,
+    pub present: Vec<String>,
+    pub absent: Vec<String>,
+    pub substitute: Vec<String>,
+    pub observer: Vec<String>,
+    pub other: Vec<String>,
+    pub observer_markers: Vec<String>,
+    pub substitute_for: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AgendaLabels {
+    pub sak: Vec<String>,
+    pub topic: Vec<String>,
+    pub time: Vec<String>,
+    pub sak_type: Vec<String>,
+    pub any_other_business: Vec<String>,
+    pub breaks: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DecisionLabels {
+    pub proposed: Vec<String>,
+    pub decision: Vec<String>,
+    pub attachment: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MemoLabels {
+    pub to: Vec<String>,
+    pub date: Vec<String>,
+    pub sak: Vec<String>,
+    pub sak_type: Vec<String>,
+    pub owner: Vec<String>,
+    pub officers: Vec<String>,
+    pub sections: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReferenceLabels {
+    pub heading: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Furniture {
+    pub lines: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DocumentsFile {
+    pub agenda: Titles,
+    pub minutes: Titles,
+    pub extraordinary: Markers,
+    pub sak_types: SakTypes,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Titles {
+    pub titles: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Markers {
+    pub markers: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SakTypes {
+    pub names: Vec<String>,
+}
+
+/// The active rules, parsed and checked.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub months: MonthsFile,
+    pub bodies: BodiesFile,
+    pub labels: LabelsFile,
+    pub documents: DocumentsFile,
+    /// Furniture patterns, compiled once.
+    pub furniture: Vec<regex::Regex>,
+    /// sha256 over the text of every rule file in force: a change of rules
+    /// changes this, and so invalidates cached extractions.
+    pub fingerprint: String,
+}
+
+impl Rules {
+    /// The defaults compiled into the binary.
+    pub fn embedded() -> Rules {
+        Self::from_texts(RULE_FILES.iter().map(|(n, t)| (PathBuf::from(n), t.to_string())).collect())
+            .expect("embedded rules are valid (checked by tests)")
+    }
+
+    /// The defaults, with every file present in `dir` taking the place of the
+    /// default of the same name.
+    pub fn load(dir: Option<&Path>) -> Result<Rules, RulesError> {
+        let mut texts = Vec::new();
+        if let Some(d) = dir {
+            if !d.is_dir() {
+                return Err(RulesError::NotADirectory { dir: d.to_path_buf() });
+            }
+        }
+        for (name, default) in RULE_FILES {
+            match dir.map(|d| d.join(name)).filter(|p| p.exists()) {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|source| RulesError::Read { file: path.clone(), source })?;
+                    texts.push((path, text));
+                }
+                None => texts.push((PathBuf::from(name), default.to_string())),
+            }
+        }
+        Self::from_texts(texts)
+    }
+
+    fn from_texts(texts: Vec<(PathBuf, String)>) -> Result<Rules, RulesError> {
+        let mut hasher = Sha256::new();
+        for (_, t) in &texts {
+            hasher.update(t.as_bytes());
+            hasher.update([0u8]);
+        }
+        let fingerprint = format!("{:x}", hasher.finalize());
+        let find = |name: &str| texts.iter().find(|(p, _)| p.ends_with(name)).expect("all rule files present");
+        let months: MonthsFile = parse(find("months.toml"))?;
+        let bodies: BodiesFile = parse(find("bodies.toml"))?;
+        let labels: LabelsFile = parse(find("labels.toml"))?;
+        let documents: DocumentsFile = parse(find("documents.toml"))?;
+        let labels_path = &find("labels.toml").0;
+        let mut furniture = Vec::new();
+        for pat in &labels.furniture.lines {
+            furniture.push(regex::Regex::new(pat).map_err(|e| RulesError::Invalid {
+                file: labels_path.clone(),
+                message: format!("furniture pattern {pat:?}: {e}"),
+            })?);
+        }
+        for (m, n) in &months.months {
+            if !(1..=12).contains(n) {
+                return Err(RulesError::Invalid {
+                    file: find("months.toml").0.clone(),
+                    message: format!("month {m:?} = {n}: a month number is 1 to 12"),
+                });
+            }
+        }
+        Ok(Rules { months, bodies, labels, documents, furniture, fingerprint })
+    }
+
+    /// The canonical body name for an alias ("NEHS" → "Nasjonalt e-helsestyre").
+    pub fn canonical_body(&self, text: &str) -> Option<&str> {
+        let t = text.trim().trim_end_matches(['.', ':', ',']).trim();
+        self.bodies
+            .body
+            .iter()
+            .find(|b| b.aliases.iter().chain(std::iter::once(&b.name)).any(|a| a.eq_ignore_ascii_case(t) || a.to_lowercase() == t.to_lowercase()))
+            .map(|b| b.name.as_str())
+    }
+
+    /// Every (alias, canonical name) pair, longest alias first, so that a
+    /// scan for aliases in text prefers "Nasjonalt e-helsestyret" to "NEHS".
+    pub fn body_aliases(&self) -> Vec<(&str, &str)> {
+        let mut v: Vec<(&str, &str)> = self
+            .bodies
+            .body
+            .iter()
+            .flat_map(|b| std::iter::once(b.name.as_str()).chain(b.aliases.iter().map(|a| a.as_str())).map(move |a| (a, b.name.as_str())))
+            .collect();
+        v.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.0.cmp(b.0)));
+        v.dedup();
+        v
+    }
+
+    /// The month number for a name or abbreviation ("des." → 12).
+    pub fn month(&self, name: &str) -> Option<u32> {
+        let n = name.trim().trim_end_matches('.').to_lowercase();
+        self.months.months.get(&n).copied()
+    }
+
+    pub fn is_weekday(&self, word: &str) -> bool {
+        let w = word.trim().trim_end_matches(['.', ',']).to_lowercase();
+        self.months.weekdays.names.iter().any(|d| *d == w)
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>((path, text): &(PathBuf, String)) -> Result<T, RulesError> {
+    toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1);
+        RulesError::Parse { file: path.clone(), line, message: e.message().to_string() }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_rules_parse() {
+        let r = Rules::embedded();
+        assert_eq!(r.month("des."), Some(12));
+        assert_eq!(r.month("April"), Some(4));
+        assert_eq!(r.canonical_body("NEHS"), Some("Nasjonalt e-helsestyre"));
+        assert_eq!(r.canonical_body("nuit"), Some("NUIT"));
+        assert_eq!(r.canonical_body("Helse Vest"), None);
+        assert!(r.is_weekday("Onsdag"));
+    }
+
+    #[test]
+    fn broken_rules_file_names_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("labels.toml"), "[header]\nmeeting = [\"Møte\"\ndate = 3\n").unwrap();
+        let err = Rules::load(Some(dir.path())).unwrap_err().to_string();
+        assert!(err.contains("labels.toml:"), "{err}");
+        let line: usize = err.split(':').nth(1).unwrap().parse().unwrap();
+        assert!((2..=3).contains(&line), "{err}");
+    }
+
+    #[test]
+    fn override_changes_fingerprint_and_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = RULE_FILES[1].1.replace("\"NEHS\"]", "\"NEHS\", \"Styret\"]");
+        std::fs::write(dir.path().join("bodies.toml"), text).unwrap();
+        let r = Rules::load(Some(dir.path())).unwrap();
+        assert_eq!(r.canonical_body("Styret"), Some("Nasjonalt e-helsestyre"));
+        assert_ne!(r.fingerprint, Rules::embedded().fingerprint);
+    }
+}

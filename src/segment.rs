@@ -1,0 +1,1 @@
+//! Stage 3: clean lines → logical documents. (Being written.)

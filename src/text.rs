@@ -1,0 +1,1 @@
+//! Stage 2: page text → clean lines. (Being written.)

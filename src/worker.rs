@@ -1,0 +1,1 @@
+//! PDF decoding in worker processes. (Being written.)
