@@ -1,21 +1,53 @@
 //! Stage 1: PDF bytes → pages of text and metadata.
-//! (Interface fixed here; implementation being written by the pdf helper.)
+//!
+//! In this process; [`crate::worker`] runs it in worker processes so that a
+//! PDF that crashes, hangs or eats memory costs only its own file.
+//!
+//! * Content is sniffed before parsing: an empty file, an HTML error page or
+//!   another non-PDF format, and garbage after a `%PDF` header get a
+//!   one-line reason instead of a parser error.
+//! * lopdf loads the file with a bound on how far any stream may decompress,
+//!   decrypts it (RC4, AES-128 and AES-256 R5/R6 — an empty user password is
+//!   tried when none is given) and rebuilds a damaged cross-reference table
+//!   by scanning for `N G obj` markers (reported as a warning).
+//! * Text is taken page by page with lopdf's `extract_text` chunks, which
+//!   keep one text line per line. A page whose text is unusable (U+FFFD runs,
+//!   an unmapped Identity-H font, almost no letters) is read again with
+//!   pdf-extract, inside `catch_unwind`; a page neither engine can read is
+//!   marked [`Engine::None`] for the OCR stage.
+
+use std::cell::Cell;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Once};
+
+use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use crate::model::Engine;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DecodeOptions {
     /// User password for encrypted files (`--password`).
     pub password: Option<String>,
     /// Most bytes any one stream may decompress to.
     pub max_decompressed: usize,
+    /// Decode in these worker processes instead of in this process
+    /// (see [`crate::worker::decode_file`]). `None`: in-process.
+    #[serde(skip)]
+    pub isolation: Option<Arc<crate::worker::Pool>>,
+    /// Try pdf-extract on pages whose lopdf text is unusable. Off when a
+    /// file is retried after pdf-extract took its worker down: such pages
+    /// are then reported as failed.
+    pub second_engine: bool,
 }
 
 impl Default for DecodeOptions {
     fn default() -> Self {
-        DecodeOptions { password: None, max_decompressed: 256 << 20 }
+        DecodeOptions { password: None, max_decompressed: 256 << 20, isolation: None, second_engine: true }
     }
 }
+
+/// The error of a page that needed the second engine when it was off.
+pub const SECOND_ENGINE_OFF: &str = "not read: the second text engine crashed on this file";
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DecodedPdf {
@@ -38,25 +70,833 @@ pub struct PageText {
     pub error: Option<String>,
 }
 
+/// Why a file could not be decoded at all. The `Display` form is the
+/// one-line reason written to files.csv.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum PdfError {
     #[error("empty file")]
     Empty,
+    /// Not a PDF at all: "looks like HTML", "no %PDF header", …
     #[error("not a PDF: {0}")]
     NotPdf(String),
+    /// A `%PDF` header followed by nothing a PDF reader can use.
+    #[error("not a readable PDF: {0}")]
+    Unreadable(String),
     #[error("password-protected")]
     PasswordProtected,
+    #[error("password-protected: the given password is wrong")]
+    WrongPassword,
+    #[error("encrypted with an unsupported method: {0}")]
+    UnsupportedEncryption(String),
+    /// The file ends before its trailer: a cut-off download or copy.
+    #[error("truncated / damaged PDF: {0}")]
+    Truncated(String),
     #[error("damaged PDF: {0}")]
     Damaged(String),
+    /// The PDF reader panicked (a bug met on this file).
+    #[error("crashed: {0}")]
+    Crashed(String),
+    #[error("cannot read file: {0}")]
+    Io(String),
 }
 
 /// Decode `bytes` in this process.
-pub fn decode(bytes: &[u8], _opts: &DecodeOptions) -> Result<DecodedPdf, PdfError> {
-    let doc = lopdf::Document::load_mem(bytes).map_err(|e| PdfError::Damaged(e.to_string()))?;
-    let mut pages = Vec::new();
-    for (n, _) in doc.get_pages() {
-        let text = doc.extract_text(&[n]).unwrap_or_default();
-        pages.push(PageText { number: n, text, engine: Engine::Lopdf, ocr_confidence: None, error: None });
+///
+/// Never panics: a panic inside the PDF libraries becomes
+/// [`PdfError::Crashed`]. (A stack overflow or an allocation failure still
+/// aborts the process — that is what [`crate::worker`] is for.)
+pub fn decode(bytes: &[u8], opts: &DecodeOptions) -> Result<DecodedPdf, PdfError> {
+    sniff(bytes)?;
+    match quietly(|| decode_sniffed(bytes, opts)) {
+        Ok(result) => result,
+        Err(message) => Err(PdfError::Crashed(format!("PDF reader panicked: {message}"))),
     }
-    Ok(DecodedPdf { page_count: pages.len() as u32, title: None, producer: None, pages, warnings: vec![] })
+}
+
+/// Whether `text` is a usable text layer: some letters, no runs of U+FFFD,
+/// no unmapped-font marker such as "?Identity-H", not mostly control
+/// characters or symbols. The OCR stage uses it too.
+pub fn is_usable_text(text: &str) -> bool {
+    if text.contains("?Identity-H") || text.contains("?Identity-V") {
+        return false;
+    }
+    let mut nonspace = 0usize;
+    let mut letters = 0usize;
+    let mut replacement = 0usize;
+    let mut control = 0usize;
+    let mut run = 0usize;
+    let mut longest_run = 0usize;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            continue;
+        }
+        nonspace += 1;
+        if c == '\u{FFFD}' {
+            replacement += 1;
+            run += 1;
+            longest_run = longest_run.max(run);
+            continue;
+        }
+        run = 0;
+        if c.is_alphabetic() {
+            letters += 1;
+        } else if c.is_control() {
+            control += 1;
+        }
+    }
+    if nonspace == 0 || letters == 0 {
+        return false;
+    }
+    if longest_run >= 3 || replacement * 20 > nonspace {
+        return false;
+    }
+    if control * 10 > nonspace {
+        return false;
+    }
+    // "Almost no letters": glyph codes mapped to digits and punctuation.
+    // A short page (a slide with "2022" on it) is left alone.
+    !(nonspace >= 40 && letters * 10 < nonspace)
+}
+
+// ---------------------------------------------------------------------------
+// Sniffing
+
+/// Reject what is plainly not a PDF before any parser sees it.
+pub fn sniff(bytes: &[u8]) -> Result<(), PdfError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
+        return Err(PdfError::Empty);
+    }
+    let head = &bytes[..bytes.len().min(1024)];
+    if find(head, b"%PDF-").is_some() {
+        return Ok(());
+    }
+    Err(PdfError::NotPdf(what_it_looks_like(head).to_string()))
+}
+
+/// A short description of a file that has no `%PDF` header.
+fn what_it_looks_like(head: &[u8]) -> &'static str {
+    let trimmed = skip_bom_and_space(head);
+    let lower: Vec<u8> = trimmed.iter().take(1024).map(|b| b.to_ascii_lowercase()).collect();
+    let has = |needle: &[u8]| find(&lower, needle).is_some();
+    if lower.starts_with(b"<!doctype html") || lower.starts_with(b"<html") || has(b"<html") || has(b"<head") || has(b"<body")
+    {
+        return "looks like HTML";
+    }
+    if lower.starts_with(b"<?xml") || lower.starts_with(b"<") && has(b">") {
+        return "looks like XML";
+    }
+    let signatures: &[(&[u8], &str)] = &[
+        (b"PK\x03\x04", "looks like a ZIP archive (an Office document?)"),
+        (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "looks like an old Microsoft Office document"),
+        (b"{\\rtf", "looks like an RTF document"),
+        (b"%!PS", "looks like PostScript"),
+        (b"\x89PNG", "looks like a PNG image"),
+        (b"\xFF\xD8\xFF", "looks like a JPEG image"),
+        (b"GIF8", "looks like a GIF image"),
+        (b"II*\x00", "looks like a TIFF image"),
+        (b"MM\x00*", "looks like a TIFF image"),
+        (b"\x1F\x8B", "looks like a gzip archive"),
+        (b"{", "looks like JSON"),
+    ];
+    for (magic, what) in signatures {
+        if trimmed.starts_with(magic) {
+            return what;
+        }
+    }
+    if std::str::from_utf8(trimmed).is_ok_and(|s| s.chars().all(|c| !c.is_control() || c.is_whitespace())) {
+        return "looks like plain text";
+    }
+    "no %PDF header"
+}
+
+fn skip_bom_and_space(b: &[u8]) -> &[u8] {
+    let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);
+    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
+    &b[start..]
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || haystack.len() < needle.len() {
+        return None;
+    }
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || haystack.len() < needle.len() {
+        return None;
+    }
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// Numbers of the `N G obj` markers in `bytes`, in file order.
+fn object_markers(bytes: &[u8]) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = find(&bytes[from..], b"obj") {
+        let at = from + i;
+        from = at + 3;
+        // "obj" must end a token: not "objx"; "endobj" has no digits before it.
+        if bytes.get(at + 3).is_some_and(|c| c.is_ascii_alphanumeric()) {
+            continue;
+        }
+        let before = &bytes[..at];
+        // <ws> G <ws> N <ws-or-start> obj
+        let mut j = before.len();
+        let skip_ws = |j: &mut usize| {
+            let start = *j;
+            while *j > 0 && before[*j - 1].is_ascii_whitespace() {
+                *j -= 1;
+            }
+            *j < start
+        };
+        let digits = |j: &mut usize| {
+            let end = *j;
+            while *j > 0 && before[*j - 1].is_ascii_digit() {
+                *j -= 1;
+            }
+            (*j < end).then(|| &before[*j..end])
+        };
+        if !skip_ws(&mut j) {
+            continue;
+        }
+        if digits(&mut j).is_none() || !skip_ws(&mut j) {
+            continue;
+        }
+        let Some(num) = digits(&mut j) else { continue };
+        if let Some(n) = std::str::from_utf8(num).ok().and_then(|s| s.parse().ok()) {
+            out.push(n);
+        }
+    }
+    out
+}
+
+/// Turn a load failure into a reason a user understands, looking at the
+/// bytes for what is missing.
+fn classify_load_error(bytes: &[u8], err: &lopdf::Error, password_given: bool) -> PdfError {
+    match err {
+        lopdf::Error::InvalidPassword | lopdf::Error::Decryption(lopdf::encryption::DecryptionError::IncorrectPassword) => {
+            return if password_given { PdfError::WrongPassword } else { PdfError::PasswordProtected };
+        }
+        lopdf::Error::Decryption(e) => return PdfError::UnsupportedEncryption(e.to_string()),
+        lopdf::Error::UnsupportedSecurityHandler(name) => {
+            return PdfError::UnsupportedEncryption(format!(
+                "security handler /{}",
+                String::from_utf8_lossy(name)
+            ))
+        }
+        _ => {}
+    }
+    let start = find(bytes, b"%PDF-").unwrap_or(0);
+    let body = &bytes[start..];
+    let markers = object_markers(body);
+    if markers.is_empty() {
+        return PdfError::Unreadable("no PDF objects after the %PDF header".into());
+    }
+    let tail = &body[body.len().saturating_sub(2048)..];
+    let has_trailer = find(body, b"trailer").is_some() || find(body, b"/XRef").is_some();
+    let has_eof = find(tail, b"%%EOF").is_some() || find(tail, b"startxref").is_some();
+    if !has_trailer && !has_eof {
+        let last = markers.last().copied().unwrap_or(0);
+        let why = if rfind(body, b"endobj").is_some_and(|i| body[i..].trim_ascii_end().len() == 6) {
+            format!("no trailer, the file ends after object {last}")
+        } else {
+            format!("no trailer, the file ends inside object {last}")
+        };
+        return PdfError::Truncated(why);
+    }
+    if !has_trailer {
+        return PdfError::Damaged("no trailer".into());
+    }
+    PdfError::Damaged(error_chain(err))
+}
+
+/// `err` and its sources on one line.
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut s = err.to_string();
+    let mut source = err.source();
+    while let Some(e) = source {
+        let m = e.to_string();
+        if !s.contains(&m) {
+            s.push_str(": ");
+            s.push_str(&m);
+        }
+        source = e.source();
+    }
+    one_line(&s)
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+// ---------------------------------------------------------------------------
+// Decoding
+
+fn decode_sniffed(bytes: &[u8], opts: &DecodeOptions) -> Result<DecodedPdf, PdfError> {
+    let load = lopdf::LoadOptions {
+        password: opts.password.clone(),
+        max_decompressed_size: Some(opts.max_decompressed),
+        ..lopdf::LoadOptions::default()
+    };
+    let doc = Document::load_mem_with_options(bytes, load).map_err(|e| classify_load_error(bytes, &e, opts.password.is_some()))?;
+
+    // lopdf answers Ok with no objects when the password is missing or wrong.
+    if doc.is_encrypted() || doc.encryption_state.is_none() && doc.trailer.has(b"Encrypt") {
+        return Err(if opts.password.is_some() { PdfError::WrongPassword } else { PdfError::PasswordProtected });
+    }
+
+    let mut warnings = Vec::new();
+    match doc.xref_recovery {
+        Some(lopdf::xref::XrefRecovery::Reconstructed) => warnings.push(
+            "damaged cross-reference table: rebuilt by scanning the file for objects".to_string(),
+        ),
+        Some(lopdf::xref::XrefRecovery::OffsetCorrected) => {
+            warnings.push("damaged cross-reference table: a wrong offset was corrected".to_string())
+        }
+        Some(other) => warnings.push(format!("damaged cross-reference table: repaired ({other:?})")),
+        None => {}
+    }
+
+    let page_ids = doc.get_pages();
+    if page_ids.is_empty() {
+        return Err(if doc.catalog().is_err() {
+            PdfError::Damaged("no document catalog".into())
+        } else {
+            PdfError::Damaged("no pages".into())
+        });
+    }
+
+    let mut fallback = Fallback::new(bytes, &doc, doc.was_encrypted() || doc.xref_recovery.is_some());
+    let mut pages = Vec::with_capacity(page_ids.len());
+    for (&number, &page_id) in &page_ids {
+        pages.push(decode_page(&doc, number, page_id, opts, &mut fallback));
+    }
+
+    let (title, producer) = info_strings(&doc);
+    Ok(DecodedPdf { page_count: pages.len() as u32, title, producer, pages, warnings })
+}
+
+fn decode_page(doc: &Document, number: u32, page_id: ObjectId, opts: &DecodeOptions, fallback: &mut Fallback) -> PageText {
+    let mut text = String::new();
+    let mut errors: Vec<String> = Vec::new();
+    let mut over_limit = false;
+    for chunk in doc.extract_text_chunks_with_limit(&[number], opts.max_decompressed) {
+        match chunk {
+            Ok(t) => text.push_str(&t),
+            Err(e) => {
+                over_limit |= matches!(e, lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }));
+                let m = error_chain(&e);
+                if !errors.contains(&m) {
+                    errors.push(m);
+                }
+            }
+        }
+    }
+    let page = |text: String, engine: Engine, error: Option<String>| PageText {
+        number,
+        text,
+        engine,
+        ocr_confidence: None,
+        error,
+    };
+    let usable = is_usable_text(&text);
+    if usable && errors.is_empty() {
+        return page(text, Engine::Lopdf, None);
+    }
+    // lopdf's text is unusable, or some of it could not be decoded (a font
+    // without a usable encoding): ask pdf-extract, unless the page is over
+    // the decompression limit or plainly has no text to find.
+    let try_second = !over_limit && (!errors.is_empty() || page_may_have_text(doc, page_id, opts.max_decompressed));
+    if try_second && !opts.second_engine && !usable {
+        return page(String::new(), Engine::None, Some(format!("page {number} {SECOND_ENGINE_OFF}")));
+    }
+    if try_second && opts.second_engine && form_cycle(doc, page_id) {
+        // pdf-extract would recurse until the stack overflows (an abort no
+        // catch_unwind can stop).
+        let e = format!("page {number} unreadable: a Form XObject draws itself (reference cycle)");
+        return if usable { page(text, Engine::Lopdf, None) } else { page(String::new(), Engine::None, Some(e)) };
+    }
+    if try_second && opts.second_engine {
+        if let Some(second) = fallback.page_text(number) {
+            if is_usable_text(&second) && (!usable || letter_count(&second) > letter_count(&text)) {
+                return page(second, Engine::PdfExtract, None);
+            }
+        }
+    }
+    if usable {
+        return page(text, Engine::Lopdf, None);
+    }
+    if errors.is_empty() {
+        // No text layer (a scan) or text nobody can map: the OCR stage's.
+        page(String::new(), Engine::None, None)
+    } else {
+        page(String::new(), Engine::None, Some(format!("page {number} unreadable: {}", errors.join("; "))))
+    }
+}
+
+fn letter_count(s: &str) -> usize {
+    s.chars().filter(|c| c.is_alphabetic()).count()
+}
+
+/// Whether the page shows text or draws a Form XObject (which may hold text
+/// lopdf's extractor does not descend into). An image-only page does not.
+fn page_may_have_text(doc: &Document, page_id: ObjectId, limit: usize) -> bool {
+    let Ok(content) = doc.get_page_content_with_limit(page_id, limit) else { return false };
+    let ops: &[&[u8]] = &[b"Tj", b"TJ", b"'", b"\""];
+    if ops.iter().any(|op| find(&content, op).is_some()) {
+        return true;
+    }
+    let Ok((resources, inherited)) = doc.get_page_resources(page_id) else { return false };
+    let mut dicts: Vec<&Dictionary> = resources.into_iter().collect();
+    dicts.extend(inherited.iter().filter_map(|id| doc.get_dictionary(*id).ok()));
+    dicts.iter().any(|res| {
+        let Ok(xobjects) = res.get_deref(b"XObject", doc).and_then(Object::as_dict) else { return false };
+        xobjects.iter().any(|(_, x)| {
+            let stream = match x {
+                Object::Reference(id) => doc.get_object(*id).and_then(Object::as_stream).ok(),
+                Object::Stream(s) => Some(s),
+                _ => None,
+            };
+            stream.is_some_and(|s| s.dict.get(b"Subtype").and_then(Object::as_name).is_ok_and(|n| n == b"Form"))
+        })
+    })
+}
+
+/// The XObject dictionaries of a resource dictionary (direct or referenced).
+fn xobjects_of<'a>(doc: &'a Document, resources: &'a Dictionary) -> Vec<&'a Object> {
+    match resources.get_deref(b"XObject", doc).and_then(Object::as_dict) {
+        Ok(x) => x.iter().map(|(_, v)| v).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Whether a Form XObject reachable from the page draws itself, directly or
+/// through other forms (or forms nest absurdly deep).
+fn form_cycle(doc: &Document, page_id: ObjectId) -> bool {
+    fn visit(doc: &Document, id: ObjectId, stack: &mut Vec<ObjectId>, done: &mut std::collections::HashSet<ObjectId>) -> bool {
+        if stack.contains(&id) || stack.len() > 64 {
+            return true;
+        }
+        if done.contains(&id) {
+            return false;
+        }
+        let Ok(stream) = doc.get_object(id).and_then(Object::as_stream) else { return false };
+        if !stream.dict.get(b"Subtype").and_then(Object::as_name).is_ok_and(|n| n == b"Form") {
+            return false;
+        }
+        stack.push(id);
+        let resources = stream.dict.get_deref(b"Resources", doc).and_then(Object::as_dict);
+        let cycle = resources.is_ok_and(|res| {
+            xobjects_of(doc, res).into_iter().any(|x| x.as_reference().is_ok_and(|child| visit(doc, child, stack, done)))
+        });
+        stack.pop();
+        done.insert(id);
+        cycle
+    }
+    let Ok((resources, inherited)) = doc.get_page_resources(page_id) else { return false };
+    let mut dicts: Vec<&Dictionary> = resources.into_iter().collect();
+    dicts.extend(inherited.iter().filter_map(|id| doc.get_dictionary(*id).ok()));
+    let mut done = std::collections::HashSet::new();
+    dicts.iter().any(|res| {
+        xobjects_of(doc, res)
+            .into_iter()
+            .any(|x| x.as_reference().is_ok_and(|id| visit(doc, id, &mut Vec::new(), &mut done)))
+    })
+}
+
+/// `/Title` and `/Producer` of the Info dictionary, as text (PDFDocEncoding,
+/// or UTF-16BE / UTF-8 with a byte-order mark).
+fn info_strings(doc: &Document) -> (Option<String>, Option<String>) {
+    let info = doc.trailer.get_deref(b"Info", doc).and_then(Object::as_dict).ok();
+    let field = |key: &[u8]| -> Option<String> {
+        let value = info?.get_deref(key, doc).ok()?;
+        let text = lopdf::decode_text_string(value)
+            .ok()
+            .or_else(|| value.as_str().ok().map(|b| String::from_utf8_lossy(b).into_owned()))?;
+        let text = one_line(&text.replace('\0', ""));
+        (!text.is_empty()).then_some(text)
+    };
+    (field(b"Title"), field(b"Producer"))
+}
+
+// ---------------------------------------------------------------------------
+// Second engine: pdf-extract (which has its own, older lopdf)
+
+struct Fallback<'a> {
+    bytes: &'a [u8],
+    doc: &'a Document,
+    /// Hand pdf-extract lopdf's repaired, decrypted document rather than
+    /// the original bytes.
+    reserialize: bool,
+    loaded: Option<Result<pdf_extract::Document, String>>,
+}
+
+impl<'a> Fallback<'a> {
+    fn new(bytes: &'a [u8], doc: &'a Document, reserialize: bool) -> Self {
+        Fallback { bytes, doc, reserialize, loaded: None }
+    }
+
+    fn load(&self) -> Result<pdf_extract::Document, String> {
+        let owned;
+        let bytes = if self.reserialize {
+            let mut copy = self.doc.clone();
+            let mut buf = Vec::new();
+            copy.save_to(&mut buf).map_err(|e| error_chain(&e))?;
+            owned = buf;
+            &owned[..]
+        } else {
+            self.bytes
+        };
+        match quietly(|| pdf_extract::Document::load_mem(bytes)) {
+            Ok(Ok(doc)) if doc.is_encrypted() => Err("still encrypted".into()),
+            Ok(Ok(doc)) => Ok(doc),
+            Ok(Err(e)) => Err(error_chain(&e)),
+            Err(panic) => Err(format!("panicked: {panic}")),
+        }
+    }
+
+    /// pdf-extract's text of page `number`, or None when it fails.
+    fn page_text(&mut self, number: u32) -> Option<String> {
+        if self.loaded.is_none() {
+            self.loaded = Some(self.load());
+        }
+        let doc = self.loaded.as_ref()?.as_ref().ok()?;
+        let mut text = String::new();
+        let result = quietly(|| {
+            let mut out = pdf_extract::PlainTextOutput::new(&mut text);
+            pdf_extract::output_doc_page(doc, &mut out, number).is_ok()
+        });
+        matches!(result, Ok(true)).then_some(text)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Panics
+
+thread_local! {
+    static QUIET: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Run `f`, turning a panic into `Err(message)`, without the panic message
+/// on stderr (other threads' panics are reported as usual).
+fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if QUIET.with(|q| q.get()) == 0 {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(q.get() + 1));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(q.get() - 1));
+    result.map_err(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        one_line(&message)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name);
+        std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    }
+
+    fn seed(id: &str) -> String {
+        let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/seeds").join(format!("{id}.txt"));
+        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    }
+
+    fn words(s: &str) -> String {
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    fn all_text(d: &DecodedPdf) -> String {
+        d.pages.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n")
+    }
+
+    fn decode_fixture(name: &str) -> Result<DecodedPdf, PdfError> {
+        decode(&fixture(name), &DecodeOptions::default())
+    }
+
+    #[test]
+    fn pdf_fixtures_match_seed_text() {
+        for id in ["000", "001", "002", "003", "004"] {
+            let d = decode_fixture(&format!("{id}.pdf")).unwrap();
+            assert_eq!(d.page_count as usize, d.pages.len());
+            for (i, p) in d.pages.iter().enumerate() {
+                assert_eq!(p.number as usize, i + 1);
+                assert_eq!(p.engine, Engine::Lopdf, "{id} page {}", p.number);
+                assert_eq!(p.error, None);
+            }
+            assert_eq!(words(&all_text(&d)), words(&seed(id)), "{id}.pdf text differs from its seed");
+            assert!(d.warnings.is_empty(), "{id}: {:?}", d.warnings);
+            assert_eq!(d.producer.as_deref(), Some("fixture renderer"));
+        }
+    }
+
+    #[test]
+    fn pdf_keeps_one_text_line_per_line() {
+        let d = decode_fixture("002.pdf").unwrap();
+        let first: Vec<&str> = d.pages[0].text.lines().take(3).collect();
+        assert_eq!(first, ["Referat fra ekstramøte i NUIT", "Møte 4/2021", "Dato 15. september 2021"]);
+    }
+
+    #[test]
+    fn pdf_metadata() {
+        let d = decode_fixture("002.pdf").unwrap();
+        assert_eq!(d.page_count, 8);
+        assert_eq!(d.title.as_deref(), Some("Referat fra ekstramøte i NUIT"));
+        let d = decode_fixture("000.pdf").unwrap();
+        assert_eq!(d.page_count, 7);
+        assert_eq!(d.title.as_deref(), Some("Ekstra møte i NUIT"));
+    }
+
+    #[test]
+    fn pdf_info_strings_are_decoded() {
+        let utf16 = Object::String(b"\xFE\xFF\x00M\x00\xF8\x00t\x00e".to_vec(), lopdf::StringFormat::Hexadecimal);
+        assert_eq!(lopdf::decode_text_string(&utf16).unwrap(), "Møte");
+        // PDFDocEncoding: 0xF8 is ø as in Latin-1.
+        let doc_enc = Object::String(b"M\xF8te".to_vec(), lopdf::StringFormat::Literal);
+        assert_eq!(lopdf::decode_text_string(&doc_enc).unwrap(), "Møte");
+    }
+
+    #[test]
+    fn pdf_bad_empty() {
+        assert_eq!(decode_fixture("bad/empty.pdf").unwrap_err(), PdfError::Empty);
+        assert_eq!(decode(b"  \n\r\n", &DecodeOptions::default()).unwrap_err(), PdfError::Empty);
+        assert_eq!(PdfError::Empty.to_string(), "empty file");
+    }
+
+    #[test]
+    fn pdf_bad_html() {
+        let e = decode_fixture("bad/html.pdf").unwrap_err();
+        assert_eq!(e.to_string(), "not a PDF: looks like HTML");
+        let e = decode(b"\xEF\xBB\xBF  <html><body>x</body></html>", &DecodeOptions::default()).unwrap_err();
+        assert_eq!(e.to_string(), "not a PDF: looks like HTML");
+    }
+
+    #[test]
+    fn pdf_sniffs_other_formats() {
+        let o = DecodeOptions::default();
+        assert_eq!(decode(b"PK\x03\x04rest", &o).unwrap_err().to_string(), "not a PDF: looks like a ZIP archive (an Office document?)");
+        assert_eq!(decode(b"\x89PNG\r\n\x1a\n....", &o).unwrap_err().to_string(), "not a PDF: looks like a PNG image");
+        assert_eq!(decode(b"hello world\n", &o).unwrap_err().to_string(), "not a PDF: looks like plain text");
+        assert_eq!(decode(b"\x01\x02\x03\xff", &o).unwrap_err().to_string(), "not a PDF: no %PDF header");
+    }
+
+    #[test]
+    fn pdf_bad_garbage() {
+        let e = decode_fixture("bad/garbage.pdf").unwrap_err();
+        assert!(matches!(e, PdfError::Unreadable(_)), "{e:?}");
+        assert!(e.to_string().starts_with("not a readable PDF"), "{e}");
+    }
+
+    #[test]
+    fn pdf_bad_truncated() {
+        let e = decode_fixture("bad/truncated.pdf").unwrap_err();
+        assert!(matches!(e, PdfError::Truncated(_)), "{e:?}");
+        assert!(e.to_string().starts_with("truncated / damaged PDF: no trailer"), "{e}");
+    }
+
+    #[test]
+    fn pdf_truncated_anywhere_never_panics() {
+        let bytes = fixture("002.pdf");
+        for cut in (0..bytes.len()).step_by(997) {
+            match decode(&bytes[..cut], &DecodeOptions::default()) {
+                Ok(d) => assert!(!d.pages.is_empty()),
+                Err(e) => assert!(!matches!(e, PdfError::Crashed(_)), "cut at {cut}: {e}"),
+            }
+        }
+    }
+
+    #[test]
+    fn pdf_bad_encrypted_nopass_reads_like_002() {
+        let d = decode_fixture("bad/encrypted-nopass.pdf").unwrap();
+        let plain = decode_fixture("002.pdf").unwrap();
+        assert_eq!(d.pages.len(), plain.pages.len());
+        for (a, b) in d.pages.iter().zip(&plain.pages) {
+            assert_eq!(a.text, b.text, "page {}", a.number);
+            assert_eq!(a.engine, Engine::Lopdf);
+        }
+        assert_eq!(d.title, plain.title);
+        assert_eq!(d.producer, plain.producer);
+    }
+
+    #[test]
+    fn pdf_bad_encrypted_password() {
+        let bytes = fixture("bad/encrypted-password.pdf");
+        assert_eq!(decode(&bytes, &DecodeOptions::default()).unwrap_err(), PdfError::PasswordProtected);
+        assert_eq!(PdfError::PasswordProtected.to_string(), "password-protected");
+        let wrong = DecodeOptions { password: Some("guess".into()), ..DecodeOptions::default() };
+        assert_eq!(decode(&bytes, &wrong).unwrap_err(), PdfError::WrongPassword);
+        let right = DecodeOptions { password: Some("secret".into()), ..DecodeOptions::default() };
+        let d = decode(&bytes, &right).unwrap();
+        let plain = decode_fixture("000.pdf").unwrap();
+        assert_eq!(all_text(&d), all_text(&plain));
+        assert_eq!(d.title.as_deref(), Some("Ekstra møte i NUIT"));
+    }
+
+    #[test]
+    fn pdf_bad_broken_xref_is_rebuilt() {
+        let d = decode_fixture("bad/broken-xref.pdf").unwrap();
+        let plain = decode_fixture("002.pdf").unwrap();
+        assert_eq!(all_text(&d), all_text(&plain));
+        assert!(d.pages.iter().all(|p| p.engine == Engine::Lopdf && p.error.is_none()));
+        assert_eq!(d.warnings.len(), 1, "{:?}", d.warnings);
+        assert!(d.warnings[0].contains("cross-reference"), "{:?}", d.warnings);
+    }
+
+    #[test]
+    fn pdf_scanned_pages_have_no_text() {
+        let d = decode_fixture("scanned/002-scan.pdf").unwrap();
+        assert_eq!(d.page_count, 8);
+        for p in &d.pages {
+            assert_eq!(p.engine, Engine::None);
+            assert_eq!(p.text, "");
+            assert_eq!(p.error, None);
+        }
+    }
+
+    /// A PDF from raw object bodies (numbered from 1; object 1 the catalog),
+    /// with a correct xref table. `{stream:...}` bodies are not special: the
+    /// caller writes `/Length` itself via [`stream`].
+    pub(crate) fn raw_pdf(objects: &[String]) -> Vec<u8> {
+        let mut out = b"%PDF-1.4\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, body) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+        }
+        let xref = out.len();
+        out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+        for o in offsets {
+            out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+        );
+        out
+    }
+
+    fn stream(dict: &str, data: &str) -> String {
+        format!("<< {dict} /Length {} >>\nstream\n{data}\nendstream", data.len())
+    }
+
+    /// Two pages; the text of page 1 is drawn only through Form XObject
+    /// /Fm0, which lopdf's extractor does not enter.
+    fn form_text_pdf() -> Vec<u8> {
+        let font = "<< /Font << /F1 5 0 R >> >>";
+        raw_pdf(&[
+            "<< /Type /Catalog /Pages 2 0 R >>".into(),
+            "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>".into(),
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> /XObject << /Fm0 6 0 R >> >> /Contents 7 0 R >>".into(),
+            format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources {font} /Contents 8 0 R >>"),
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".into(),
+            stream(
+                &format!("/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources {font}"),
+                "BT /F1 12 Tf 72 700 Td (Vedtak fra tidligere behandlinger) Tj ET",
+            ),
+            stream("", "q /Fm0 Do Q"),
+            stream("", "BT /F1 12 Tf 72 700 Td (Second page text) Tj ET"),
+        ])
+    }
+
+    #[test]
+    fn pdf_second_engine_reads_text_in_form_xobjects() {
+        let d = decode(&form_text_pdf(), &DecodeOptions::default()).unwrap();
+        assert_eq!(d.pages.len(), 2);
+        assert_eq!(d.pages[0].engine, Engine::PdfExtract, "{:?}", d.pages[0]);
+        assert!(d.pages[0].text.contains("Vedtak fra tidligere behandlinger"), "{:?}", d.pages[0].text);
+        assert_eq!(d.pages[1].engine, Engine::Lopdf);
+        assert_eq!(d.pages[1].text.trim(), "Second page text");
+
+        // With the second engine off (the retry after it crashed a worker),
+        // the page is reported as failed and the other still extracts.
+        let off = DecodeOptions { second_engine: false, ..DecodeOptions::default() };
+        let d = decode(&form_text_pdf(), &off).unwrap();
+        assert_eq!(d.pages[0].engine, Engine::None);
+        assert_eq!(d.pages[0].text, "");
+        assert!(d.pages[0].error.as_deref().unwrap().ends_with(SECOND_ENGINE_OFF));
+        assert_eq!(d.pages[1].text.trim(), "Second page text");
+    }
+
+    /// Like [`form_text_pdf`], but /Fm0 also draws itself: pdf-extract
+    /// would overflow its stack on page 1.
+    pub(crate) fn self_form_pdf() -> Vec<u8> {
+        let font = "<< /Font << /F1 5 0 R >> >>";
+        raw_pdf(&[
+            "<< /Type /Catalog /Pages 2 0 R >>".into(),
+            "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>".into(),
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> /XObject << /Fm0 6 0 R >> >> /Contents 7 0 R >>".into(),
+            format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources {font} /Contents 8 0 R >>"),
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".into(),
+            stream(
+                "/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> /XObject << /Fm0 6 0 R >> >>",
+                "BT /F1 12 Tf 72 700 Td (Loop) Tj ET q /Fm0 Do Q",
+            ),
+            stream("", "q /Fm0 Do Q"),
+            stream("", "BT /F1 12 Tf 72 700 Td (Second page text) Tj ET"),
+        ])
+    }
+
+    #[test]
+    fn pdf_self_referencing_form_fails_its_page_in_process() {
+        let d = decode(&self_form_pdf(), &DecodeOptions::default()).unwrap();
+        assert_eq!(d.pages[0].engine, Engine::None);
+        assert!(d.pages[0].error.as_deref().unwrap().contains("draws itself"), "{:?}", d.pages[0]);
+        assert_eq!(d.pages[1].text.trim(), "Second page text");
+    }
+
+    #[test]
+    fn pdf_decompression_limit_fails_the_page_not_the_file() {
+        // Page 1's content inflates past the limit; page 2 is fine.
+        let big = "BT /F1 12 Tf 72 700 Td (x) Tj ET\n".repeat(4000);
+        let font = "<< /Font << /F1 5 0 R >> >>";
+        let bytes = raw_pdf(&[
+            "<< /Type /Catalog /Pages 2 0 R >>".into(),
+            "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>".into(),
+            format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources {font} /Contents 6 0 R >>"),
+            format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources {font} /Contents 7 0 R >>"),
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".into(),
+            stream("", &big),
+            stream("", "BT /F1 12 Tf 72 700 Td (Page two) Tj ET"),
+        ]);
+        let opts = DecodeOptions { max_decompressed: 10_000, ..DecodeOptions::default() };
+        let d = decode(&bytes, &opts).unwrap();
+        assert_eq!(d.pages[0].engine, Engine::None);
+        let e = d.pages[0].error.as_deref().unwrap();
+        assert!(e.starts_with("page 1 unreadable") && e.contains("limit"), "{e}");
+        assert_eq!(d.pages[1].text.trim(), "Page two");
+        assert_eq!(d.pages[1].error, None);
+    }
+
+    #[test]
+    fn pdf_usable_text() {
+        assert!(is_usable_text("Referat fra møte i NUIT"));
+        assert!(is_usable_text("side 2\n2022"));
+        assert!(!is_usable_text(""));
+        assert!(!is_usable_text("  \n "));
+        assert!(!is_usable_text("Møte \u{FFFD}\u{FFFD}\u{FFFD} i NUIT"));
+        assert!(!is_usable_text("?Identity-H Unimplemented?"));
+        assert!(!is_usable_text("1 4 .0 3 .2 0 2 4 ; ; 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 % % % %"));
+        assert!(!is_usable_text("\u{1}\u{2}\u{3}\u{4}a"));
+    }
+
+    #[test]
+    fn pdf_object_markers() {
+        assert_eq!(object_markers(b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n12 0 obj\n<<>>\nendobj 3 1 obj"), [1, 12, 3]);
+        assert_eq!(object_markers(b"xobj 1 0 objx endobj"), Vec::<u32>::new());
+    }
 }

@@ -144,12 +144,23 @@ pub fn page_list(pages: &[u32]) -> String {
     parts.join(", ")
 }
 
+/// The OCR step (issue 5): replace the pages that need OCR under
+/// `ctx.ocr` with OCR'd pages, in place. Runs in this process after
+/// decoding, wherever decoding happened: tesseract and pdftoppm are
+/// separate processes already.
+pub fn apply_ocr(decoded: &mut DecodedPdf, bytes: &[u8], ctx: &Context) {
+    crate::ocr::apply(decoded, bytes, ctx.ocr, &ctx.decode, &crate::ocr::OcrConfig::from_env());
+}
+
 /// Decode and extract one file in this process.
 pub fn extract_path(path: &Path, ctx: &Context) -> FileRecord {
     let name = path.to_string_lossy().to_string();
     match std::fs::read(path) {
         Ok(bytes) => {
-            let decoded = crate::pdf::decode(&bytes, &ctx.decode).map_err(|e| DecodeFailure(e.to_string()));
+            let mut decoded = crate::worker::decode_file(path, &bytes, &ctx.decode);
+            if let Ok(d) = decoded.as_mut() {
+                apply_ocr(d, &bytes, ctx);
+            }
             record_from_decoded(&name, &bytes, decoded, &ctx.rules)
         }
         Err(e) => record_from_decoded(&name, &[], Err(DecodeFailure(format!("cannot read file: {e}"))), &ctx.rules),
@@ -205,9 +216,22 @@ pub fn run_cli(args: &ExtractArgs) -> i32 {
             return EXIT_USAGE;
         }
     };
+    // Decoding runs in worker processes unless --no-isolation.
+    let isolation = if args.no_isolation {
+        None
+    } else {
+        let timeout = std::time::Duration::from_secs(args.timeout.max(1));
+        match crate::worker::PoolConfig::current_exe(timeout, Some(args.max_memory), args.test_faults) {
+            Ok(config) => Some(std::sync::Arc::new(crate::worker::Pool::new(config))),
+            Err(e) => {
+                eprintln!("motebok: cannot find own binary for decoding workers ({e}); decoding in-process");
+                None
+            }
+        }
+    };
     let ctx = Context {
         rules,
-        decode: DecodeOptions { password: args.password.clone(), ..DecodeOptions::default() },
+        decode: DecodeOptions { password: args.password.clone(), isolation, ..DecodeOptions::default() },
         ocr: args.ocr,
     };
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build() {

@@ -117,6 +117,8 @@ pub struct MemoLabels {
 #[derive(Debug, Clone, Deserialize)]
 pub struct ReferenceLabels {
     pub heading: Vec<String>,
+    pub columns: Vec<String>,
+    pub decision_verbs: Vec<String>,
     pub notes: Vec<String>,
 }
 
@@ -131,6 +133,7 @@ pub struct DocumentsFile {
     pub minutes: Titles,
     pub extraordinary: Markers,
     pub sak_types: SakTypes,
+    pub letter: Markers,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -298,5 +301,96 @@ mod tests {
         let r = Rules::load(Some(dir.path())).unwrap();
         assert_eq!(r.canonical_body("Styret"), Some("Nasjonalt e-helsestyre"));
         assert_ne!(r.fingerprint, Rules::embedded().fingerprint);
+    }
+}
+
+/// Matching printed labels against the vocabulary of the rules.
+pub mod labels {
+    /// If `line` starts with one of `labels` (case-insensitively, as a whole
+    /// word, an optional colon after it), the rest of the line after the label.
+    /// The longest matching label wins.
+    pub fn strip_label<'a>(line: &'a str, labels: &[String]) -> Option<&'a str> {
+        let mut best: Option<(usize, &'a str)> = None;
+        for label in labels {
+            let n = label.len();
+            let Some(head) = line.get(..n) else { continue };
+            if !eq_fold(head, label) {
+                continue;
+            }
+            let rest = &line[n..];
+            let boundary = rest.is_empty() || rest.starts_with([' ', ':', '\t', ',']);
+            if boundary && best.is_none_or(|(m, _)| n > m) {
+                best = Some((n, rest.trim_start_matches([':', ' ', '\t', ',']).trim()));
+            }
+        }
+        best.map(|(_, r)| r)
+    }
+
+    /// `line` is exactly one of `labels` (an optional trailing colon allowed).
+    pub fn is_label(line: &str, labels: &[String]) -> bool {
+        strip_label(line, labels).is_some_and(|rest| rest.is_empty())
+    }
+
+    /// Case-insensitive equality that understands Norwegian letters.
+    pub fn eq_fold(a: &str, b: &str) -> bool {
+        a.chars().flat_map(char::to_lowercase).eq(b.chars().flat_map(char::to_lowercase))
+    }
+
+    /// Position of the first case-insensitive whole-word occurrence of
+    /// `needle` in `hay`.
+    pub fn find_word(hay: &str, needle: &str) -> Option<usize> {
+        let lower_hay = hay.to_lowercase();
+        let lower_needle = needle.to_lowercase();
+        if lower_hay.len() != hay.len() || lower_needle.is_empty() {
+            // Lower-casing changed byte lengths: fall back to a char scan.
+            return hay.char_indices().map(|(i, _)| i).find(|&i| {
+                hay.get(i..i + needle.len()).is_some_and(|s| eq_fold(s, needle)) && is_word_edge(hay, i, i + needle.len())
+            });
+        }
+        let mut from = 0;
+        while let Some(p) = lower_hay[from..].find(&lower_needle) {
+            let i = from + p;
+            if is_word_edge(hay, i, i + needle.len()) {
+                return Some(i);
+            }
+            from = i + lower_needle.len().max(1);
+            while from < hay.len() && !hay.is_char_boundary(from) {
+                from += 1;
+            }
+        }
+        None
+    }
+
+    fn is_word_edge(hay: &str, start: usize, end: usize) -> bool {
+        let before = hay[..start].chars().next_back();
+        let after = hay.get(end..).and_then(|s| s.chars().next());
+        !before.is_some_and(|c| c.is_alphanumeric()) && !after.is_some_and(|c| c.is_alphanumeric())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn v(xs: &[&str]) -> Vec<String> {
+            xs.iter().map(|s| s.to_string()).collect()
+        }
+
+        #[test]
+        fn labels_match_whole_words_longest_first() {
+            let l = v(&["Sak", "Saksnummer", "Til stede", "Ikke til stede"]);
+            assert_eq!(strip_label("Saksnummer 14/22", &l), Some("14/22"));
+            assert_eq!(strip_label("Sak Tema", &l), Some("Tema"));
+            assert_eq!(strip_label("Saker", &l), None);
+            assert_eq!(strip_label("ikke til stede: Asbjørn Finstad (KS)", &l), Some("Asbjørn Finstad (KS)"));
+            assert!(is_label("Til stede:", &l));
+            assert!(!is_label("Til stede Mariann", &l));
+        }
+
+        #[test]
+        fn words_are_found_case_insensitively() {
+            assert_eq!(find_word("Møte i NUIT", "nuit"), Some(8));
+            assert_eq!(find_word("NUITS", "NUIT"), None);
+            assert_eq!(find_word("Referat fra møte i Nasjonalt e-helsestyre", "nasjonalt e-helsestyre"), Some(20));
+        }
     }
 }

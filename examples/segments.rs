@@ -1,0 +1,30 @@
+//! Print how a PDF is cut into logical documents: a tool for rule writers.
+//! `cargo run --example segments -- FILE.pdf`
+fn main() {
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: segments FILE.pdf");
+        std::process::exit(2);
+    };
+    let rules = motebok::rules::Rules::embedded();
+    let bytes = std::fs::read(&path).expect("readable file");
+    let decoded = motebok::pdf::decode(&bytes, &Default::default()).expect("decodable PDF");
+    let lines = motebok::text::clean_pages(&decoded.pages, &rules);
+    for s in motebok::segment::segment(&lines, &rules) {
+        println!(
+            "{:?} lines {}..{} (pages {}-{}) title_end {} box {:?}: {:?}",
+            s.kind,
+            s.start,
+            s.end,
+            lines[s.start].page,
+            lines[s.end - 1].page,
+            s.title_end,
+            s.memo_box,
+            lines[s.start].text
+        );
+        if let Some(b) = s.memo_box {
+            for l in &lines[b..(b + 8).min(lines.len())] {
+                println!("    | {}", l.text);
+            }
+        }
+    }
+}

@@ -1,1 +1,0 @@
-//! OCR fallback for pages without a usable text layer. (Being written.)

@@ -1,0 +1,420 @@
+//! OCR fallback for pages without a usable text layer (issue 5).
+//!
+//! Stage 1½: after [`crate::pdf::decode`], [`apply`] finds the pages that
+//! need OCR (per [`OcrMode`]), gets an image of each — the page's own JPEG
+//! when the page is a single full-page JPEG, else a 300 dpi greyscale
+//! rendering by poppler's `pdftoppm` — and runs the `tesseract` command on
+//! it, one process per page (`OMP_THREAD_LIMIT=1`), pages in parallel on
+//! rayon. OCR'd pages come back as [`PageText`] with [`Engine::Ocr`] and
+//! tesseract's mean word confidence.
+//!
+//! Why the command and not a binding (leptess, tesseract-rs): the bindings
+//! need libtesseract-dev, libleptonica-dev and clang at *build* time, pin
+//! the crate to one libtesseract ABI, and run tesseract inside our process,
+//! where a crash on a bad image would take the batch down. The command
+//! needs only the runtime packages (`tesseract-ocr tesseract-ocr-nor`), is
+//! isolated per page, and its process start (~0.1 s) is small beside the
+//! ~1.5 s it spends on a page. Without tesseract the crate still builds
+//! and runs; only OCR is unavailable, with an error naming the packages.
+//!
+//! Environment (mainly for tests and unusual installs): `MOTEBOK_TESSERACT`
+//! and `MOTEBOK_PDFTOPPM` name the programs, `MOTEBOK_OCR_LANG` the
+//! tesseract language (default `nor`); `TESSDATA_PREFIX` is honoured by
+//! tesseract itself.
+
+mod image;
+mod tesseract;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::cli::OcrMode;
+use crate::model::{Document, Engine};
+use crate::pdf::{DecodeOptions, DecodedPdf, PageText};
+
+pub use image::{embedded_jpegs, EmbeddedJpeg};
+pub use tesseract::{text_from_tsv, word_confidence, OcrText};
+
+/// Debian packages that provide everything OCR needs.
+pub const DEBIAN_PACKAGES: &str = "tesseract-ocr tesseract-ocr-nor poppler-utils";
+
+/// How OCR is run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OcrConfig {
+    /// The tesseract program (name looked up on PATH, or a path).
+    pub tesseract: String,
+    /// Poppler's pdftoppm program.
+    pub pdftoppm: String,
+    /// Tesseract language(s), e.g. `nor` or `nor+eng`.
+    pub lang: String,
+    /// Resolution pages are rendered at.
+    pub dpi: u32,
+    /// Most seconds one tesseract or pdftoppm run may take.
+    pub timeout_secs: u64,
+}
+
+impl Default for OcrConfig {
+    fn default() -> Self {
+        OcrConfig {
+            tesseract: "tesseract".into(),
+            pdftoppm: "pdftoppm".into(),
+            lang: "nor".into(),
+            dpi: 300,
+            timeout_secs: 300,
+        }
+    }
+}
+
+impl OcrConfig {
+    /// The defaults, overridden by `MOTEBOK_TESSERACT`, `MOTEBOK_PDFTOPPM`
+    /// and `MOTEBOK_OCR_LANG` when set.
+    pub fn from_env() -> Self {
+        let mut c = OcrConfig::default();
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        if let Some(v) = var("MOTEBOK_TESSERACT") {
+            c.tesseract = v;
+        }
+        if let Some(v) = var("MOTEBOK_PDFTOPPM") {
+            c.pdftoppm = v;
+        }
+        if let Some(v) = var("MOTEBOK_OCR_LANG") {
+            c.lang = v;
+        }
+        c
+    }
+}
+
+// ---------------------------------------------------------------- detection
+
+/// Whether `text` is a usable text layer (not empty, not U+FFFD runs,
+/// unmapped Identity-H glyphs or symbol soup). Decoding and OCR share one
+/// definition of "no text": the one in [`crate::pdf`].
+pub use crate::pdf::is_usable_text;
+
+/// Whether `page` goes to OCR under `mode`.
+pub fn needs_ocr(page: &PageText, mode: OcrMode) -> bool {
+    match mode {
+        OcrMode::Never => false,
+        // A page already read by OCR is not read again.
+        OcrMode::Always => page.engine != Engine::Ocr,
+        OcrMode::Auto => page.engine != Engine::Ocr && !is_usable_text(&page.text),
+    }
+}
+
+// ------------------------------------------------------------ normalisation
+
+/// Characters tesseract reads a list bullet (•) as, alone or two or three
+/// together, at the start of a line.
+const BULLET_LOOKALIKES: &[char] =
+    &['•', '*', '»', '+', '·', '●', '◦', '▪', '■', '►', '➢', '©', '®', '¢', '°', '‣', '⁃'];
+
+/// Tidy tesseract's text without changing what it says: keep one line per
+/// text line, strip trailing spaces and the page-separator form feed,
+/// collapse runs of empty lines to one (tesseract's paragraph break) and
+/// drop them at the start and end, and write a bullet misread as `*`, `»`,
+/// `+`, `©`… at the start of a line as `•`. Words are never touched: ä read
+/// as å stays å; O/0 and l/1 tolerance belongs to the parser.
+pub fn normalise_ocr_text(raw: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut blank = false;
+    for line in raw.split(['\n', '\u{0C}']) {
+        let line = line.trim_end();
+        if line.trim().is_empty() {
+            blank = !out.is_empty();
+            continue;
+        }
+        if blank {
+            out.push(String::new());
+            blank = false;
+        }
+        out.push(fix_bullet(line));
+    }
+    if out.is_empty() {
+        return String::new();
+    }
+    let mut s = out.join("\n");
+    s.push('\n');
+    s
+}
+
+fn fix_bullet(line: &str) -> String {
+    let body = line.trim_start();
+    let marks = body.chars().take_while(|c| BULLET_LOOKALIKES.contains(c)).count();
+    if marks == 0 || marks > 3 {
+        return line.to_string();
+    }
+    let after: String = body.chars().skip(marks).collect();
+    let Some(rest) = after.strip_prefix(' ') else { return line.to_string() };
+    let rest = rest.trim_start();
+    let starts_ok = rest.chars().next().is_some_and(|c| c.is_alphanumeric() || "«\"'(".contains(c));
+    // "+ 5" may be arithmetic; a bullet is followed by words.
+    let plus_only = body.starts_with('+') && marks == 1;
+    if !starts_ok || (plus_only && !rest.chars().next().is_some_and(char::is_alphabetic)) {
+        return line.to_string();
+    }
+    format!("• {rest}")
+}
+
+// ------------------------------------------------------------------ tools
+
+pub(crate) enum RunError {
+    NotFound,
+    Timeout,
+    Io(std::io::Error),
+}
+
+/// Spawn `cmd` and wait for it, killing it after `timeout`.
+pub(crate) fn run_with_timeout(cmd: &mut Command, timeout: Duration) -> Result<ExitStatus, RunError> {
+    let mut child = cmd.spawn().map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => RunError::NotFound,
+        _ => RunError::Io(e),
+    })?;
+    let started = Instant::now();
+    let mut nap = Duration::from_millis(5);
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Ok(status),
+            Ok(None) => {}
+            Err(e) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(RunError::Io(e));
+            }
+        }
+        if started.elapsed() > timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(RunError::Timeout);
+        }
+        std::thread::sleep(nap);
+        nap = (nap * 2).min(Duration::from_millis(50));
+    }
+}
+
+pub(crate) fn first_line(s: &str) -> String {
+    s.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("").chars().take(300).collect()
+}
+
+pub(crate) fn missing_tesseract_message(program: &str) -> String {
+    format!(
+        "tesseract is not installed (no `{program}` command); install the Debian packages {DEBIAN_PACKAGES} \
+         (apt-get install {DEBIAN_PACKAGES})"
+    )
+}
+
+pub(crate) fn missing_pdftoppm_message(program: &str) -> String {
+    format!(
+        "pdftoppm (poppler-utils) is not installed (no `{program}` command), needed to render pages for OCR; \
+         install the Debian packages {DEBIAN_PACKAGES} (apt-get install {DEBIAN_PACKAGES})"
+    )
+}
+
+fn missing_lang_message(program: &str, lang: &str) -> String {
+    let pkgs: Vec<String> = lang.split('+').map(|l| format!("tesseract-ocr-{l}")).collect();
+    format!(
+        "tesseract (`{program}`) has no '{lang}' language data; install the Debian packages {DEBIAN_PACKAGES} \
+         (for '{lang}': {})",
+        pkgs.join(" ")
+    )
+}
+
+fn checks() -> &'static Mutex<HashMap<String, Result<(), String>>> {
+    static CHECKS: OnceLock<Mutex<HashMap<String, Result<(), String>>>> = OnceLock::new();
+    CHECKS.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+fn cached(key: String, check: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+    if let Some(r) = checks().lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return r;
+    }
+    let r = check();
+    if let Ok(mut m) = checks().lock() {
+        m.insert(key, r.clone());
+    }
+    r
+}
+
+/// Whether tesseract runs and has the language data `cfg.lang` needs.
+/// Checked once per process for each program/language.
+pub fn check_tesseract(cfg: &OcrConfig) -> Result<(), String> {
+    cached(format!("tesseract\0{}\0{}", cfg.tesseract, cfg.lang), || {
+        let out = Command::new(&cfg.tesseract)
+            .arg("--list-langs")
+            .env("OMP_THREAD_LIMIT", "1")
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {
+                    missing_tesseract_message(&cfg.tesseract)
+                }
+                _ => format!("tesseract (`{}`) could not be run: {e}", cfg.tesseract),
+            })?;
+        // Tesseract 5 lists languages on stdout, older ones on stderr.
+        let listed: BTreeSet<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .chain(String::from_utf8_lossy(&out.stderr).lines())
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty() && !l.contains(' '))
+            .collect();
+        if cfg.lang.split('+').all(|l| listed.contains(l)) {
+            Ok(())
+        } else {
+            Err(missing_lang_message(&cfg.tesseract, &cfg.lang))
+        }
+    })
+}
+
+/// Whether pdftoppm runs. Checked once per process.
+pub fn check_pdftoppm(cfg: &OcrConfig) -> Result<(), String> {
+    cached(format!("pdftoppm\0{}", cfg.pdftoppm), || {
+        let mut cmd = Command::new(&cfg.pdftoppm);
+        cmd.arg("-v").stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+        match run_with_timeout(&mut cmd, Duration::from_secs(30)) {
+            Ok(_) => Ok(()),
+            Err(RunError::NotFound) => Err(missing_pdftoppm_message(&cfg.pdftoppm)),
+            Err(RunError::Timeout) => Err(format!("pdftoppm (`{}`) does not answer", cfg.pdftoppm)),
+            Err(RunError::Io(e)) => Err(format!("pdftoppm (`{}`) could not be run: {e}", cfg.pdftoppm)),
+        }
+    })
+}
+
+// ------------------------------------------------------------------ driver
+
+/// OCR one page: its JPEG if it has one, else a rendering.
+fn ocr_page(
+    n: u32,
+    jpeg: Option<&EmbeddedJpeg>,
+    pdf: Option<&Path>,
+    password: Option<&str>,
+    dir: &Path,
+    cfg: &OcrConfig,
+) -> Result<OcrText, String> {
+    let (img, dpi) = match (jpeg, pdf) {
+        (Some(j), _) => {
+            let p = dir.join(format!("page-{n}.jpg"));
+            std::fs::write(&p, &j.bytes).map_err(|e| format!("writing page image: {e}"))?;
+            (p, j.dpi)
+        }
+        (None, Some(pdf)) => (image::render_page(pdf, n, password, dir, cfg)?, cfg.dpi),
+        (None, None) => return Err("no page image".into()),
+    };
+    let r = tesseract::recognise(&img, Some(dpi), &dir.join(format!("ocr-{n}")), cfg);
+    let _ = std::fs::remove_file(&img);
+    r
+}
+
+/// OCR whatever pages of `decoded` need it under `mode`, in place.
+///
+/// A page that needed OCR (no usable text layer) and got text becomes
+/// `engine: ocr` with its confidence. One that needed it but could not be
+/// read keeps no text (`engine: none`): a per-page failure is recorded in
+/// the page's `error`; a missing program (tesseract, its language data,
+/// pdftoppm) in one file-level warning naming the packages to install, so
+/// an all-scan file ends `no_text`. Under `always`, a page with a text
+/// layer that OCR fails on keeps its text layer, with a warning.
+pub fn apply(decoded: &mut DecodedPdf, bytes: &[u8], mode: OcrMode, decode: &DecodeOptions, cfg: &OcrConfig) {
+    let targets: Vec<u32> = decoded.pages.iter().filter(|p| needs_ocr(p, mode)).map(|p| p.number).collect();
+    if targets.is_empty() {
+        return;
+    }
+    // Pages whose text layer is unusable: OCR is their only text.
+    let required: BTreeSet<u32> =
+        decoded.pages.iter().filter(|p| !is_usable_text(&p.text)).map(|p| p.number).collect();
+    let give_up = |decoded: &mut DecodedPdf, pages: &[u32], why: &str| {
+        let need: Vec<u32> = pages.iter().copied().filter(|n| required.contains(n)).collect();
+        let what = if need.is_empty() {
+            format!("OCR (--ocr always) not run on pages {}", crate::pipeline::page_list(pages))
+        } else {
+            format!("OCR needed on pages {} but not run", crate::pipeline::page_list(&need))
+        };
+        decoded.warnings.push(format!("{what}: {why}"));
+        for p in decoded.pages.iter_mut().filter(|p| need.contains(&p.number)) {
+            blank(p);
+        }
+    };
+    if let Err(why) = check_tesseract(cfg) {
+        give_up(decoded, &targets, &why);
+        return;
+    }
+    let password = decode.password.as_deref();
+    let jpegs = image::embedded_jpegs(bytes, password, decode.max_decompressed, &targets);
+    let dir = match tempfile::Builder::new().prefix("motebok-ocr-").tempdir() {
+        Ok(d) => d,
+        Err(e) => {
+            give_up(decoded, &targets, &format!("cannot make a temporary directory: {e}"));
+            return;
+        }
+    };
+    let to_render: Vec<u32> = targets.iter().copied().filter(|n| !jpegs.contains_key(n)).collect();
+    let mut targets = targets;
+    let mut pdf_path = None;
+    if !to_render.is_empty() {
+        let p = dir.path().join("input.pdf");
+        let ready = check_pdftoppm(cfg)
+            .and_then(|_| std::fs::write(&p, bytes).map_err(|e| format!("cannot write a temporary file: {e}")));
+        match ready {
+            Ok(()) => pdf_path = Some(p),
+            Err(why) => {
+                give_up(decoded, &to_render, &why);
+                targets.retain(|n| jpegs.contains_key(n));
+            }
+        }
+    }
+    let results: Vec<(u32, Result<OcrText, String>)> = targets
+        .par_iter()
+        .map(|&n| (n, ocr_page(n, jpegs.get(&n), pdf_path.as_deref(), password, dir.path(), cfg)))
+        .collect();
+    for (n, result) in results {
+        let Some(page) = decoded.pages.iter_mut().find(|p| p.number == n) else { continue };
+        let needed = required.contains(&n);
+        match result {
+            Ok(t) if t.words > 0 && !t.text.trim().is_empty() => {
+                if let Some(err) = page.error.take() {
+                    decoded.warnings.push(format!("page {n}: {err}; its text was read by OCR instead"));
+                }
+                page.text = t.text;
+                page.engine = Engine::Ocr;
+                page.ocr_confidence = t.confidence;
+            }
+            // A blank page: nothing to read, nothing wrong.
+            Ok(_) => {
+                if needed {
+                    blank(page);
+                }
+            }
+            Err(e) if needed => {
+                blank(page);
+                page.error = Some(match page.error.take() {
+                    Some(prev) => format!("{prev}; OCR failed: {e}"),
+                    None => format!("OCR failed: {e}"),
+                });
+            }
+            Err(e) => decoded.warnings.push(format!("page {n}: OCR failed, text layer kept: {e}")),
+        }
+    }
+}
+
+fn blank(page: &mut PageText) {
+    page.text.clear();
+    page.engine = Engine::None;
+    page.ocr_confidence = None;
+}
+
+/// Mark the documents that span OCR'd pages: `ocr: true` and the lowest
+/// page confidence. For the record builder to call after parsing.
+pub fn flag_documents(documents: &mut [Document], pages: &[PageText]) {
+    for d in documents {
+        let confs: Vec<Option<f32>> = pages
+            .iter()
+            .filter(|p| p.engine == Engine::Ocr && p.number >= d.page_start && p.number <= d.page_end)
+            .map(|p| p.ocr_confidence)
+            .collect();
+        d.ocr = !confs.is_empty();
+        d.ocr_confidence = confs.iter().flatten().copied().reduce(f32::min);
+    }
+}
