@@ -65,7 +65,12 @@ fn read_box(lines: &[Line], memo: &mut Memo, default_year: Option<i32>, rules: &
             }
             continue;
         }
-        if let Some(label) = pending.pop_front() {
+        // A value that ends in a comma or slash goes on on the next line.
+        if let Some((_, v)) = filled.last_mut().filter(|(_, v)| v.last().is_some_and(|x| x.ends_with([',', '/']))) {
+            v.push(t.to_string());
+            continue;
+        }
+        if let Some(label) = take_pending(&mut pending, t, rules) {
             filled.push((label, vec![t.to_string()]));
             continue;
         }
@@ -107,6 +112,29 @@ fn read_box(lines: &[Line], memo: &mut Memo, default_year: Option<i32>, rules: &
             MemoLabel::Officers => memo.case_officers = split_officers(&value),
         }
     }
+}
+
+/// The pending label a value line belongs to: the one its shape names (a
+/// date, a sak number, a sak type) if that label is waiting, else the first
+/// label waiting. Shapes keep a box readable when a cell is missing or the
+/// cells come out of order.
+fn take_pending(pending: &mut std::collections::VecDeque<MemoLabel>, value: &str, rules: &Rules) -> Option<MemoLabel> {
+    let v = value.trim();
+    let shaped = if crate::dates::parse_date(v, None, rules).is_ok() || crate::dates::parse_date(v, Some(2000), rules).is_ok() {
+        Some(MemoLabel::Date)
+    } else if find_sak(v).is_some_and(|(_, r)| r.start == 0 && r.end == v.len()) {
+        Some(MemoLabel::Sak)
+    } else if rules.documents.sak_types.names.iter().any(|n| crate::rules::labels::eq_fold(n, v)) {
+        Some(MemoLabel::SakType)
+    } else {
+        None
+    };
+    if let Some(pos) = shaped.and_then(|k| pending.iter().position(|p| *p == k)) {
+        return pending.remove(pos);
+    }
+    // A value of no telling shape never fills a label that expects one.
+    let pos = pending.iter().position(|p| !matches!(p, MemoLabel::Date | MemoLabel::Sak | MemoLabel::SakType) || shaped.is_some())?;
+    pending.remove(pos)
 }
 
 /// "A/B/C", "A, B" and "A og B" list several officers; "Terje Wistner,

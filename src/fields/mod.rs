@@ -33,8 +33,40 @@ pub fn parse_documents(pages: &[PageText], rules: &Rules) -> Vec<Document> {
         .iter()
         .map(|s| parse_segment(&lines, s, file_body.as_deref(), file_year, rules))
         .collect();
+    complete_memo_titles(&mut docs, &segments, &lines);
     mark_ocr(&mut docs, pages);
     docs
+}
+
+/// A memo title wrapped over lines that begin with capitals ("Anskaffelse
+/// DHO løsning for" / "Nordlandssykehuset HF …") is cut at the last of
+/// them. When the agenda in the same file lists the sak, the lines above the
+/// memo that complete the agenda's title belong to the memo's title.
+fn complete_memo_titles(docs: &mut [Document], segments: &[Segment], lines: &[Line]) {
+    let squash = |s: &str| s.split_whitespace().collect::<String>();
+    let agenda_titles: Vec<(String, String)> = docs
+        .iter()
+        .filter(|d| d.kind == DocumentKind::Agenda)
+        .flat_map(|d| d.items.iter())
+        .filter_map(|i| i.title.clone().map(|t| (i.sak.clone(), t)))
+        .collect();
+    for (doc, seg) in docs.iter_mut().zip(segments) {
+        let Some(memo) = doc.memo.as_mut() else { continue };
+        let (Some(sak), Some(title)) = (memo.sak.clone(), memo.title.clone()) else { continue };
+        let Some((_, full)) = agenda_titles.iter().find(|(s, _)| *s == sak) else { continue };
+        if squash(full) == squash(&title) || !squash(full).ends_with(&squash(&title)) {
+            continue;
+        }
+        for k in 1..=3usize.min(seg.start) {
+            let mut parts: Vec<&str> = lines[seg.start - k..seg.start].iter().map(|l| l.text.as_str()).collect();
+            parts.push(&title);
+            if squash(&join_lines(&parts)) == squash(full) {
+                memo.title = Some(join_lines(&parts));
+                doc.title = memo.title.clone();
+                break;
+            }
+        }
+    }
 }
 
 fn meeting_year(lines: &[Line], rules: &Rules) -> Option<i32> {
