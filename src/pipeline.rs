@@ -20,6 +20,13 @@ pub struct Context {
     pub ocr: OcrMode,
 }
 
+impl Context {
+    /// Default decoding and OCR settings with the given rules.
+    pub fn new(rules: Rules) -> Context {
+        Context { rules, decode: DecodeOptions::default(), ocr: OcrMode::Auto }
+    }
+}
+
 /// Why a file yielded no pages at all. The message is the one-line reason
 /// written to files.csv.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
