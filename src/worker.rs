@@ -112,8 +112,8 @@ impl Pool {
         &self.config
     }
 
-    /// Decode `path` in a worker. `bytes`, its contents, are only used when
-    /// no worker can be started at all.
+    /// Decode `path` in a worker (which reads the file itself; `bytes` is
+    /// the caller's copy, unused here).
     ///
     /// A file that takes its worker down (crash or memory cap) is tried once
     /// more without the second text engine, pdf-extract, which is where such
@@ -238,7 +238,7 @@ pub fn human_size(bytes: u64) -> String {
     for (unit, shift) in [("GiB", 30), ("MiB", 20), ("KiB", 10)] {
         let size = 1u64 << shift;
         if bytes >= size {
-            return if bytes % size == 0 {
+            return if bytes.is_multiple_of(size) {
                 format!("{} {unit}", bytes / size)
             } else {
                 format!("{:.1} {unit}", bytes as f64 / size as f64)
@@ -495,6 +495,9 @@ fn private_stdout() -> std::io::Result<std::fs::File> {
 }
 
 /// A worker whose parent dies (killed with SIGKILL, say) is killed too.
+/// (Linux sends the signal when the spawning *thread* ends; the rayon
+/// threads that spawn workers live as long as the batch, and idle workers
+/// are expendable.)
 fn die_with_parent() {
     #[cfg(target_os = "linux")]
     // SAFETY: prctl with constant arguments.

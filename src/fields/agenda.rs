@@ -56,6 +56,13 @@ fn all_column_words(text: &str, rules: &Rules) -> bool {
     rest.is_empty()
 }
 
+/// A sak number opening a line, possibly after a "Sak" label ("Sak 12/23:
+/// Godkjenning …"), and the rest of the line.
+pub fn line_sak<'a>(line: &'a str, rules: &Rules) -> Option<(Sak, &'a str)> {
+    let (sak, rest) = leading_sak(line).or_else(|| strip_label(line, &rules.labels.agenda.sak).and_then(leading_sak))?;
+    Some((sak, rest.trim_start_matches([':', '–', '-', '.', ' '])))
+}
+
 /// A proposed-decision or decision label: alone on its line, or followed
 /// by a colon and the text.
 fn decision_label<'a>(line: &'a str, labels: &[String]) -> Option<&'a str> {
@@ -175,7 +182,7 @@ fn table_rows(lines: &[Line], meeting_year: Option<i32>, rules: &Rules) -> Vec<R
     };
     let mut in_row = false;
     for line in lines {
-        if let Some((sak, rest)) = leading_sak(&line.text).filter(|(s, _)| sak_fits_meeting(s, meeting_year)) {
+        if let Some((sak, rest)) = line_sak(&line.text, rules).filter(|(s, _)| sak_fits_meeting(s, meeting_year)) {
             flush(&mut rows, &mut parts);
             rows.push(Row { sak, text: String::new(), page: line.page });
             if !rest.is_empty() {
@@ -234,7 +241,7 @@ fn item_from_row(row: &Row, rules: &Rules) -> Item {
 fn detail_blocks(lines: &[Line], known: &[Sak], meeting_year: Option<i32>, rules: &Rules) -> Vec<(Sak, u32, Detail)> {
     let mut starts: Vec<(usize, Sak)> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        let Some((sak, rest)) = leading_sak(&line.text) else { continue };
+        let Some((sak, rest)) = line_sak(&line.text, rules) else { continue };
         let expected = if known.is_empty() {
             sak_fits_meeting(&sak, meeting_year)
                 && rest.chars().next().is_some_and(|c| c.is_uppercase() || c.is_lowercase())
@@ -250,7 +257,7 @@ fn detail_blocks(lines: &[Line], known: &[Sak], meeting_year: Option<i32>, rules
     for (k, (i, sak)) in starts.iter().enumerate() {
         let end = starts.get(k + 1).map_or(lines.len(), |s| s.0);
         let block = &lines[*i..end];
-        let first_rest = leading_sak(&block[0].text).map(|(_, r)| r.to_string()).unwrap_or_default();
+        let first_rest = line_sak(&block[0].text, rules).map(|(_, r)| r.to_string()).unwrap_or_default();
         out.push((sak.clone(), block[0].page, read_detail(first_rest, &block[1..], rules)));
     }
     out

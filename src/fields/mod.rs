@@ -136,7 +136,7 @@ fn parse_meeting_doc(lines: &[Line], kind: DocumentKind, doc: &mut Document, rul
     let stop = |i: usize| {
         participants::section_heading(after_title, i, rules).is_some()
             || agenda::table_heading(after_title, i, rules).is_some()
-            || sak::leading_sak(&after_title[i].text).is_some()
+            || agenda::line_sak(&after_title[i].text, rules).is_some()
     };
     let (meeting, used) = header::parse_header(after_title, t.extraordinary, rules, stop);
     let year = meeting.year;
@@ -154,7 +154,7 @@ fn parse_participants(lines: &[Line], in_minutes: bool, rules: &Rules) -> (Vec<P
     let mut current: Option<(participants::Section, Vec<(String, u32)>)> = None;
     let mut i = 0;
     while i < lines.len() {
-        if agenda::table_heading(lines, i, rules).is_some() || sak::leading_sak(&lines[i].text).is_some() {
+        if agenda::table_heading(lines, i, rules).is_some() || agenda::line_sak(&lines[i].text, rules).is_some() {
             break;
         }
         if let Some((section, rest, used)) = participants::section_heading(lines, i, rules) {
