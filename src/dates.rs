@@ -24,7 +24,14 @@
 //!   two-digit year after a month name, or a two-digit-year numeric date
 //!   unless day and month have two digits each (`30.03.22` yes, `3.1.12` — a
 //!   section number — no). A number glued to a letter, or continued by
-//!   `.5`/`,5`/`/5`/`:5`, is not a date.
+//!   `.5`/`,5`/`/5`/`:5`, is not a date. A yearless date found in text
+//!   takes `default_year`, or is skipped without one.
+//! * **Times in text** ([`find_time_range`]): a range (`–`, `-`, `til`),
+//!   `kl …`, or a colon (`09:55`) make a time anywhere; a lone dotted
+//!   `15.11` only when it is the whole text, since in running text it is as
+//!   often a date ("Frist 15.11") or a version ("versjon 1.01").
+//! * Month words are matched in Latin script only (bokmål, nynorsk, Sami
+//!   letters); which words are months is the rules' business.
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -330,6 +337,9 @@ fn abs(m: regex::Match<'_>, base: usize) -> Range<usize> {
 pub fn parse_date(text: &str, default_year: Option<i32>, rules: &Rules) -> Result<Date, DateError> {
     let not = || DateError::NotADate(text.to_string());
     let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.len() > 64 {
+        return Err(not()); // far longer than any written date
+    }
     let mut t = collapsed
         .trim_start_matches(['(', '['])
         .trim_end_matches(['.', ',', ';', ':', ')', ']'])
@@ -433,7 +443,8 @@ pub fn find_dates(text: &str, default_year: Option<i32>, rules: &Rules) -> Vec<(
 // ---------------------------------------------------------------------------
 // Times.
 
-type TimeRange = (Time, Option<Time>);
+/// A start time and, when given, an end time.
+pub type TimeRange = (Time, Option<Time>);
 
 fn time_of(h: &str, m: Option<&str>) -> Option<Time> {
     let hour = ocr_num(h, true)?;
@@ -471,12 +482,24 @@ fn accept_time<'t>(text: &'t str, c: &Captures<'t>, base: usize) -> Option<(Time
             }
         }
     }
-    // No usable end: the start alone, if it ends cleanly.
-    right_ok(text, end1).then(|| ((start, None), whole.start..end1))
+    // No usable end: the start alone, if it ends cleanly. A lone "15.11"
+    // with a full stop and no "kl" is as often a date or a version number
+    // as a time: a time only when it is the whole text (a table cell).
+    let dotted = m1.is_some() && text.as_bytes().get(base + h1.end()) == Some(&b'.');
+    if !kl1 && dotted {
+        let alone = text[..whole.start].trim().is_empty() && text[end1..].trim_matches(|c: char| c.is_whitespace() || c == '.').is_empty();
+        if !alone {
+            return None;
+        }
+    }
+    right_ok(text, end1).then_some(((start, None), whole.start..end1))
 }
 
 /// The first time or time range in a field value, with its byte range (`Kl. 08.00 – 10.00`, `fra kl. 10.30`).
-pub fn find_time_range(text: &str) -> Option<((Time, Option<Time>), Range<usize>)> {
+///
+/// A single time needs `kl`, a colon (`09:55`), or to be the whole text
+/// (`10.45`): in running text a lone `15.11` is a date or a version.
+pub fn find_time_range(text: &str) -> Option<(TimeRange, Range<usize>)> {
     scan(&TIME_FIND, text, accept_time).next()
 }
 
@@ -488,6 +511,9 @@ pub fn parse_time_range(text: &str) -> Option<(Time, Option<Time>)> {
 /// A text that is wholly one time (`08:00`, `8.05`, `kl. 9` = 09:00); `None` otherwise.
 pub fn parse_time(text: &str) -> Option<Time> {
     let t = text.trim().trim_end_matches('.').trim_end();
+    if t.len() > 32 {
+        return None; // far longer than any written time
+    }
     match find_time_range(t)? {
         ((time, None), r) if r == (0..t.len()) => Some(time),
         _ => None,
@@ -903,6 +929,7 @@ mod tests {
             ("10.00 til kl. 12", t(10, 0), Some(t(12, 0))),
             ("Kl.08.00–10.00", t(8, 0), Some(t(10, 0))),
             ("Tid: Kl. 09.00 – 15.00 (lunsj 11.30)", t(9, 0), Some(t(15, 0))),
+            ("Tid 09:00 – 16:00", t(9, 0), Some(t(16, 0))),
             ("10.00", t(10, 0), None),
             ("klokken 10", t(10, 0), None),
         ];
@@ -921,6 +948,16 @@ mod tests {
         let (range, span) = find_time_range(text).unwrap();
         assert_eq!(range, (t(10, 30), None));
         assert_eq!(&text[span], "kl. 10.30");
+        // Dotted numbers in running text are dates and versions, not times ...
+        assert_eq!(parse_time_range("Frist 15.11"), None);
+        assert_eq!(parse_time_range("versjon 1.01, men"), None);
+        assert_eq!(parse_time_range("innspill fra NUFA (22.03), NUIT (08.04)"), None);
+        // ... but "kl", a colon, a range, or standing alone make them times.
+        assert_eq!(parse_time_range("Pause 15:15"), Some((t(15, 15), None)));
+        assert_eq!(parse_time_range("Eventuelt 09:55 Drøfting"), Some((t(9, 55), None)));
+        assert_eq!(parse_time_range(" 10.45 "), Some((t(10, 45), None)));
+        assert_eq!(parse_time_range("Svein Lyngroth – fra kl. \n10.45"), Some((t(10, 45), None)));
+        assert_eq!(parse_time_range("lunsj 11.30-12.15"), Some((t(11, 30), Some(t(12, 15)))));
         // An impossible end is dropped, the start kept.
         assert_eq!(parse_time_range("kl. 10.00 - 99.99"), Some((t(10, 0), None)));
         assert_eq!(parse_time_range("kl. 10.00 - 2022"), Some((t(10, 0), None)));
@@ -983,22 +1020,70 @@ mod tests {
     }
 
     #[test]
+    fn generated_inputs_keep_the_invariants() {
+        // Deterministic pseudo-random strings built from the pieces that
+        // matter (digits, look-alikes, separators, month and weekday words,
+        // multi-byte characters). Whatever is found must be consistent:
+        // ranges slice the input, come in order without overlap, and the
+        // sliced text parses on its own to the same value.
+        let r = rules();
+        let pieces = [
+            "1", "2", "0", "9", "3", "12", "31", "29", "2022", "21", "O", "o", "l", "I", ".", ".", ":", ",", "/", "-", "–",
+            " ", " ", "\n", "\u{a0}", "mai", "des.", "Februar", "april", "kl.", "Kl ", "til", "onsdag", "x", "ø", "🗓", "(", ")",
+        ];
+        let mut seed: u64 = 0x5eed;
+        let mut next = move |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((seed >> 33) % n as u64) as usize
+        };
+        let (mut dates_seen, mut times_seen) = (0, 0);
+        for _ in 0..20_000 {
+            let len = 1 + next(14);
+            let s: String = (0..len).map(|_| pieces[next(pieces.len())]).collect();
+            let found = find_dates(&s, Some(2020), &r);
+            let mut last_end = 0;
+            for (date, range) in &found {
+                assert!(range.start >= last_end, "{s:?}: {found:?}");
+                last_end = range.end;
+                let slice = s.get(range.clone()).unwrap_or_else(|| panic!("{s:?}: bad range {range:?}"));
+                assert_eq!(parse_date(slice, Some(2020), &r).as_ref(), Ok(date), "{s:?} -> {slice:?}");
+                dates_seen += 1;
+            }
+            assert_eq!(find_date(&s, Some(2020), &r), found.first().cloned(), "{s:?}");
+            if let Some(((start, end), range)) = find_time_range(&s) {
+                let slice = s.get(range.clone()).unwrap_or_else(|| panic!("{s:?}: bad range {range:?}"));
+                assert_eq!(parse_time_range(slice), Some((start, end)), "{s:?} -> {slice:?}");
+                if end.is_none() {
+                    assert_eq!(parse_time(slice), Some(start), "{s:?} -> {slice:?}");
+                }
+                times_seen += 1;
+            }
+            let _ = parse_date(&s, None, &r);
+            let _ = parse_time(&s);
+        }
+        // The generator does reach the interesting cases.
+        assert!(dates_seen > 100 && times_seen > 100, "{dates_seen} dates, {times_seen} times");
+    }
+
+    #[test]
     fn megabyte_inputs_are_linear() {
         let r = rules();
         let mb = 1 << 20;
         let started = Instant::now();
-        let mut total_dates = 0;
-        for unit in ["1", "1.", "1. ", "11.11.", "08.04.", "kl. 1", "O", "lO.", "a", "ø", "1 mai ", " ", "1. mai 2021 ", "10.00-"] {
+        // Dense candidates (every few bytes a near-date or near-time), no
+        // candidates at all, and many real dates.
+        let mut counts = Vec::new();
+        for unit in ["1", "08.04.", "kl. 1", "lO.", "ø", " ", "1 mai ", "1. mai 2021 ", "10.00-"] {
             let s = unit.repeat(mb / unit.len());
-            let _ = parse_date(&s, Some(2022), &r);
-            let _ = find_date(&s, None, &r);
-            total_dates += find_dates(&s, Some(2021), &r).len();
-            let _ = parse_time(&s);
+            assert!(parse_date(&s, Some(2022), &r).is_err());
+            assert_eq!(parse_time(&s), None);
             let _ = parse_time_range(&s);
+            counts.push(find_dates(&s, Some(2021), &r).len());
         }
-        // "1 mai " and "1. mai 2021 " each give one date per repetition.
-        assert_eq!(total_dates, mb / 6 + mb / 12);
-        // A quadratic scan of 1 MB would take hours; linear takes seconds even unoptimised.
+        // "1 mai " and "1. mai 2021 " give one date per repetition, nothing else does.
+        assert_eq!(counts, vec![0, 0, 0, 0, 0, 0, mb / 6, mb / 12, 0]);
+        // A quadratic scan of 1 MB would take hours; a linear one takes
+        // seconds, even unoptimised on a busy machine.
         assert!(started.elapsed() < Duration::from_secs(120), "took {:?}", started.elapsed());
     }
 

@@ -59,7 +59,15 @@ pub enum Cell<'a> {
     Num(f32),
 }
 
-impl Cell<'_> {
+impl<'a> Cell<'a> {
+    /// An empty owned text is null.
+    fn nonempty(self) -> Cell<'a> {
+        match &self {
+            Cell::Text(t) if t.is_empty() => Cell::Null,
+            _ => self,
+        }
+    }
+
     pub fn render(&self) -> Cow<'_, str> {
         match self {
             Cell::Null => Cow::Borrowed(""),
@@ -301,15 +309,6 @@ fn files_columns<'a>() -> Vec<Column<FileRow<'a>>> {
             count(r.rec.errors.len())
         }),
     ]
-}
-
-impl<'a> Cell<'a> {
-    fn nonempty(self) -> Cell<'a> {
-        match &self {
-            Cell::Text(t) if t.is_empty() => Cell::Null,
-            _ => self,
-        }
-    }
 }
 
 fn documents_columns<'a>() -> Vec<Column<DocRow<'a, Document>>> {
