@@ -231,7 +231,7 @@ impl Rules {
         self.bodies
             .body
             .iter()
-            .find(|b| b.aliases.iter().chain(std::iter::once(&b.name)).any(|a| a.eq_ignore_ascii_case(t) || a.to_lowercase() == t.to_lowercase()))
+            .find(|b| b.aliases.iter().chain(std::iter::once(&b.name)).any(|a| labels::eq_fold(a, t)))
             .map(|b| b.name.as_str())
     }
 
@@ -257,7 +257,7 @@ impl Rules {
 
     pub fn is_weekday(&self, word: &str) -> bool {
         let w = word.trim().trim_end_matches(['.', ',']).to_lowercase();
-        self.months.weekdays.names.iter().any(|d| *d == w)
+        self.months.weekdays.names.contains(&w)
     }
 }
 

@@ -71,7 +71,7 @@ fn complete_memo_titles(docs: &mut [Document], segments: &[Segment], lines: &[Li
 
 fn meeting_year(lines: &[Line], rules: &Rules) -> Option<i32> {
     lines.iter().take(8).find_map(|l| {
-        crate::rules::labels::strip_label(&l.text, &rules.labels.header.meeting).and_then(|r| sak::find_sak(r)).map(|(s, _)| s.year)
+        crate::rules::labels::strip_label(&l.text, &rules.labels.header.meeting).and_then(sak::find_sak).map(|(s, _)| s.year)
     })
 }
 
@@ -99,13 +99,12 @@ fn parse_segment(lines: &[Line], s: &Segment, file_body: Option<&str>, file_year
 /// that continue it. A letter's title follows its letterhead: the first
 /// line that is followed by running text.
 fn other_title(lines: &[Line]) -> Option<String> {
-    let first = lines.first()?;
+    lines.first()?;
     let start = if looks_like_letterhead(lines) {
         (0..lines.len().saturating_sub(1)).find(|&i| is_heading_before_prose(&lines[i].text, &lines[i + 1].text)).unwrap_or(0)
     } else {
         0
     };
-    let _ = first;
     let mut parts = vec![lines[start].text.as_str()];
     let mut i = start + 1;
     while i < lines.len() && parts.len() < 3 && continues_previous(&lines[i].text, parts[parts.len() - 1]) {

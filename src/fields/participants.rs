@@ -27,7 +27,7 @@ pub struct Section {
 /// If the line (or the line with the next one, for a wrapped heading) opens
 /// a participant section: the section, the rest of the line after the
 /// heading, and the number of lines the heading used.
-pub fn section_heading<'a>(lines: &'a [Line], i: usize, rules: &Rules) -> Option<(Section, String, usize)> {
+pub fn section_heading(lines: &[Line], i: usize, rules: &Rules) -> Option<(Section, String, usize)> {
     let p = &rules.labels.participants;
     let line = lines[i].text.as_str();
     let table: [(&Vec<String>, Role, bool); 6] = [
