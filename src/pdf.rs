@@ -10,8 +10,13 @@
 //!   decrypts it (RC4, AES-128 and AES-256 R5/R6 — an empty user password is
 //!   tried when none is given) and rebuilds a damaged cross-reference table
 //!   by scanning for `N G obj` markers (reported as a warning).
-//! * Text is taken page by page with lopdf's `extract_text` chunks, which
-//!   keep one text line per line. A page whose text is unusable (U+FFFD runs,
+//! * Text is taken page by page by [`layout`], which walks lopdf's content
+//!   operations following the text and graphics state, so there is one text
+//!   line per line and words stay whole and apart whichever way the producer
+//!   positions text (one `BT` a page with `Td` moves, a `Tm` per line or per
+//!   word, `TJ` kerning). Strings are decoded with lopdf's font encodings.
+//!   A page it cannot read is read with lopdf's own `extract_text` chunks
+//!   (same engine label). A page whose text is unusable (U+FFFD runs,
 //!   an unmapped Identity-H font, almost no letters) is read again with
 //!   pdf-extract, inside `catch_unwind`; a page neither engine can read is
 //!   marked [`Engine::None`] for the OCR stage.
@@ -23,6 +28,9 @@ use std::sync::{Arc, Once};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use crate::model::Engine;
+
+mod afm;
+mod layout;
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DecodeOptions {
@@ -368,16 +376,30 @@ fn decode_sniffed(bytes: &[u8], opts: &DecodeOptions) -> Result<DecodedPdf, PdfE
     }
 
     let mut fallback = Fallback::new(bytes, &doc, doc.was_encrypted() || doc.xref_recovery.is_some());
+    let mut fonts = layout::FontCache::default();
     let mut pages = Vec::with_capacity(page_ids.len());
     for (&number, &page_id) in &page_ids {
-        pages.push(decode_page(&doc, number, page_id, opts, &mut fallback));
+        pages.push(decode_page(&doc, number, page_id, opts, &mut fallback, &mut fonts));
     }
 
     let (title, producer) = info_strings(&doc);
     Ok(DecodedPdf { page_count: pages.len() as u32, title, producer, pages, warnings })
 }
 
-fn decode_page(doc: &Document, number: u32, page_id: ObjectId, opts: &DecodeOptions, fallback: &mut Fallback) -> PageText {
+/// The text of a page, one text line a line, and the problems met: the
+/// layout-following extractor ([`layout`]), or lopdf's `extract_text` when
+/// that cannot read the page (or panics on it).
+fn lopdf_page_text<'a>(
+    doc: &'a Document, number: u32, page_id: ObjectId, opts: &DecodeOptions, fonts: &mut layout::FontCache<'a>,
+) -> (String, Vec<String>, bool) {
+    let is_over_limit =
+        |e: &lopdf::Error| matches!(e, lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }));
+    match quietly(|| layout::page_text(doc, page_id, opts.max_decompressed, fonts)) {
+        Ok(Ok(page)) => return (page.text, page.errors, page.over_limit),
+        // Over the limit: lopdf's extractor would only say so again.
+        Ok(Err(e)) if is_over_limit(&e) => return (String::new(), vec![error_chain(&e)], true),
+        Ok(Err(_)) | Err(_) => {}
+    }
     let mut text = String::new();
     let mut errors: Vec<String> = Vec::new();
     let mut over_limit = false;
@@ -393,6 +415,14 @@ fn decode_page(doc: &Document, number: u32, page_id: ObjectId, opts: &DecodeOpti
             }
         }
     }
+    (text, errors, over_limit)
+}
+
+fn decode_page<'a>(
+    doc: &'a Document, number: u32, page_id: ObjectId, opts: &DecodeOptions, fallback: &mut Fallback,
+    fonts: &mut layout::FontCache<'a>,
+) -> PageText {
+    let (text, errors, over_limit) = lopdf_page_text(doc, number, page_id, opts, fonts);
     let page = |text: String, engine: Engine, error: Option<String>| PageText {
         number,
         text,
