@@ -29,6 +29,13 @@ pub fn embedded_jpegs(
     max_decompressed: usize,
     wanted: &[u32],
 ) -> BTreeMap<u32, EmbeddedJpeg> {
+    // This parses the PDF in this process (decoding may have happened in a
+    // worker): a panic in lopdf must cost only the shortcut, not the run.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| jpegs_of(bytes, password, max_decompressed, wanted)))
+        .unwrap_or_default()
+}
+
+fn jpegs_of(bytes: &[u8], password: Option<&str>, max_decompressed: usize, wanted: &[u32]) -> BTreeMap<u32, EmbeddedJpeg> {
     let mut out = BTreeMap::new();
     let mut options = match password {
         Some(p) => lopdf::LoadOptions::with_password(p),
@@ -224,4 +231,82 @@ pub fn render_page(
         return Err(format!("pdftoppm could not render page {page}: {}", if msg.is_empty() { status.to_string() } else { msg }));
     }
     Ok(png)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lopdf::{dictionary, Stream};
+
+    /// A one-page PDF drawing one image XObject with `content`.
+    fn pdf(content: &str, image: Dictionary, rotate: Option<i64>) -> Vec<u8> {
+        let mut doc = Document::with_version("1.5");
+        let pages_id = doc.new_object_id();
+        let jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 0, 0xFF, 0xD9];
+        let img_id = doc.add_object(Stream::new(image, jpeg));
+        let content_id = doc.add_object(Stream::new(dictionary! {}, content.as_bytes().to_vec()));
+        let mut page = dictionary! {
+            "Type" => "Page",
+            "Parent" => pages_id,
+            "Contents" => content_id,
+            "Resources" => dictionary! { "XObject" => dictionary! { "Im0" => img_id } },
+        };
+        if let Some(r) = rotate {
+            page.set("Rotate", r);
+        }
+        let page_id = doc.add_object(page);
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! {
+                "Type" => "Pages",
+                "Kids" => vec![page_id.into()],
+                "Count" => 1,
+                "MediaBox" => vec![0.into(), 0.into(), 595.44.into(), 842.04.into()],
+            }),
+        );
+        let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+        doc.trailer.set("Root", catalog_id);
+        let mut out = Vec::new();
+        doc.save_to(&mut out).unwrap();
+        out
+    }
+
+    fn jpeg_dict() -> Dictionary {
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Image", "Width" => 1654, "Height" => 2339,
+            "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8, "Filter" => "DCTDecode",
+        }
+    }
+
+    const FULL_PAGE: &str = "q\n595.44 0 0 842.04 0 0 cm\n/Im0 Do\nQ";
+
+    #[test]
+    fn full_page_jpeg_is_taken_with_its_resolution() {
+        let got = embedded_jpegs(&pdf(FULL_PAGE, jpeg_dict(), None), None, 1 << 20, &[1]);
+        let j = got.get(&1).expect("page 1 is a single JPEG");
+        assert_eq!(j.dpi, 200);
+        assert_eq!(&j.bytes[..2], &[0xFF, 0xD8]);
+    }
+
+    #[test]
+    fn anything_else_is_rendered() {
+        let none = |bytes: Vec<u8>| embedded_jpegs(&bytes, None, 1 << 20, &[1]).is_empty();
+        // Rotated page, text over the image, a small image, a flipped one.
+        assert!(none(pdf(FULL_PAGE, jpeg_dict(), Some(90))));
+        assert!(none(pdf("q 595.44 0 0 842.04 0 0 cm /Im0 Do Q BT /F1 10 Tf (x) Tj ET", jpeg_dict(), None)));
+        assert!(none(pdf("q 200 0 0 300 0 0 cm /Im0 Do Q", jpeg_dict(), None)));
+        assert!(none(pdf("q 595.44 0 0 -842.04 0 842.04 cm /Im0 Do Q", jpeg_dict(), None)));
+        // Not JPEG, CMYK JPEG, masked JPEG.
+        let mut flate = jpeg_dict();
+        flate.set("Filter", "FlateDecode");
+        assert!(none(pdf(FULL_PAGE, flate, None)));
+        let mut cmyk = jpeg_dict();
+        cmyk.set("ColorSpace", "DeviceCMYK");
+        assert!(none(pdf(FULL_PAGE, cmyk, None)));
+        let mut masked = jpeg_dict();
+        masked.set("SMask", Object::Reference((99, 0)));
+        assert!(none(pdf(FULL_PAGE, masked, None)));
+        // Rotate 360 is upright.
+        assert!(!none(pdf(FULL_PAGE, jpeg_dict(), Some(360))));
+    }
 }

@@ -34,7 +34,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::cli::OcrMode;
-use crate::model::{Document, Engine};
+use crate::model::Engine;
 use crate::pdf::{DecodeOptions, DecodedPdf, PageText};
 
 pub use image::{embedded_jpegs, EmbeddedJpeg};
@@ -338,6 +338,11 @@ pub fn apply(decoded: &mut DecodedPdf, bytes: &[u8], mode: OcrMode, decode: &Dec
         }
     };
     if let Err(why) = check_tesseract(cfg) {
+        // Once per run on stderr too: in a large batch this is the news.
+        static TOLD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        if !TOLD.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            eprintln!("motebok: OCR unavailable: {why}");
+        }
         give_up(decoded, &targets, &why);
         return;
     }
@@ -403,18 +408,4 @@ fn blank(page: &mut PageText) {
     page.text.clear();
     page.engine = Engine::None;
     page.ocr_confidence = None;
-}
-
-/// Mark the documents that span OCR'd pages: `ocr: true` and the lowest
-/// page confidence. For the record builder to call after parsing.
-pub fn flag_documents(documents: &mut [Document], pages: &[PageText]) {
-    for d in documents {
-        let confs: Vec<Option<f32>> = pages
-            .iter()
-            .filter(|p| p.engine == Engine::Ocr && p.number >= d.page_start && p.number <= d.page_end)
-            .map(|p| p.ocr_confidence)
-            .collect();
-        d.ocr = !confs.is_empty();
-        d.ocr_confidence = confs.iter().flatten().copied().reduce(f32::min);
-    }
 }
