@@ -76,7 +76,7 @@ pub fn record_from_decoded(
 ) -> FileRecord {
     let source = Source {
         file: name.to_string(),
-        sha256: sha256_hex(bytes),
+        sha256: crate::timing::time(crate::timing::Stage::Read, || sha256_hex(bytes)),
         bytes: bytes.len() as u64,
         ..Source::default()
     };
@@ -162,13 +162,16 @@ pub fn apply_ocr(decoded: &mut DecodedPdf, bytes: &[u8], ctx: &Context) {
 /// Decode and extract one file in this process.
 pub fn extract_path(path: &Path, ctx: &Context) -> FileRecord {
     let name = path.to_string_lossy().to_string();
-    match std::fs::read(path) {
+    use crate::timing::{time, Stage};
+    match time(Stage::Read, || std::fs::read(path)) {
         Ok(bytes) => {
             let mut decoded = crate::worker::decode_file(path, &bytes, &ctx.decode);
             if let Ok(d) = decoded.as_mut() {
-                apply_ocr(d, &bytes, ctx);
+                time(Stage::Ocr, || apply_ocr(d, &bytes, ctx));
             }
-            record_from_decoded(&name, &bytes, decoded, &ctx.rules)
+            let record = record_from_decoded(&name, &bytes, decoded, &ctx.rules);
+            crate::timing::file_done(record.source.pages as u64);
+            record
         }
         Err(e) => record_from_decoded(&name, &[], Err(DecodeFailure(format!("cannot read file: {e}"))), &ctx.rules),
     }
@@ -185,6 +188,10 @@ pub struct Summary {
     pub failed: usize,
     pub partial: usize,
     pub no_text: usize,
+    /// Files decoded on this run (the others' records were reused).
+    pub decoded: usize,
+    /// Files whose record was reused from the previous output.
+    pub reused: usize,
 }
 
 impl Summary {
@@ -248,23 +255,51 @@ pub fn run_cli(args: &ExtractArgs) -> i32 {
             return EXIT_USAGE;
         }
     };
+    // Incremental runs: what the previous output was made from.
+    let _ = crate::output::recover(&args.out);
+    let previous = crate::refresh::Manifest::load(&args.out);
+    let settings = crate::refresh::Settings::new(
+        &ctx.rules.fingerprint,
+        crate::refresh::options_string(args.ocr, &crate::ocr::OcrConfig::from_env().lang, args.password.is_some()),
+    );
     let bar = progress_bar(inputs.len() as u64);
-    let records: Vec<FileRecord> = pool.install(|| {
+    type Done = (FileRecord, Option<crate::refresh::Reason>, Option<PathBuf>);
+    let done: Vec<Done> = pool.install(|| {
         inputs
             .par_iter()
             .map(|p| {
-                let r = extract_path(p, &ctx);
+                let r = match crate::refresh::plan(p, previous.as_ref(), &settings, &args.out, args.force) {
+                    crate::refresh::Plan::Reuse(rec, json) => (*rec, None, json),
+                    crate::refresh::Plan::Extract(reason) => (extract_path(p, &ctx), Some(reason), None),
+                };
                 bar.inc(1);
                 r
             })
             .collect()
     });
     bar.finish_and_clear();
-    if let Err(e) = crate::output::write_all(&args.out, &records) {
-        eprintln!("motebok: output: {e}");
-        return EXIT_SOME_FAILED;
+    let mut extraction = crate::refresh::Extraction::default();
+    let mut records = Vec::with_capacity(done.len());
+    for (rec, reason, json) in done {
+        match reason {
+            Some(reason) => extraction.decoded.push(crate::refresh::Decoded { file: rec.source.file.clone(), reason: Some(reason) }),
+            None => extraction.reused.push(rec.source.file.clone()),
+        }
+        if let Some(json) = json {
+            extraction.unchanged_json.insert(rec.source.file.clone(), json);
+        }
+        records.push(rec);
     }
-    let s = Summary::of(&records);
+    let run = match crate::output::write_run(&args.out, &records, &settings, previous.as_ref(), &extraction) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("motebok: output: {e}");
+            return EXIT_SOME_FAILED;
+        }
+    };
+    let mut s = Summary::of(&records);
+    s.decoded = extraction.decoded.len();
+    s.reused = extraction.reused.len();
     eprintln!(
         "motebok: {} files, {} pages, {} documents, {} meetings, {} items, {} failed, {} partial, {} no text, {:.1} s",
         s.files,
@@ -277,6 +312,20 @@ pub fn run_cli(args: &ExtractArgs) -> i32 {
         s.no_text,
         started.elapsed().as_secs_f64()
     );
+    eprintln!("motebok: since the previous run: {}", run.changes.summary_line());
+    let t = &run.report.totals.findings;
+    let n = |k: &str| t.get(k).copied().unwrap_or(0);
+    eprintln!(
+        "motebok: report: {} errors, {} warnings, {} info (see {})",
+        n("error"),
+        n("warning"),
+        n("info"),
+        args.out.join(crate::report::REPORT_MD).display()
+    );
+    if args.strict && run.report.errors() > 0 {
+        eprintln!("motebok: --strict: the report has {} findings of level error", run.report.errors());
+        return EXIT_SOME_FAILED;
+    }
     let bad = match args.fail_on {
         FailOn::Never => false,
         FailOn::Failed => s.failed > 0,

@@ -163,6 +163,13 @@ pub struct Rules {
     /// sha256 over the text of every rule file in force: a change of rules
     /// changes this, and so invalidates cached extractions.
     pub fingerprint: String,
+    /// Every (alias, canonical name) pair, longest alias first: see
+    /// [`Rules::body_aliases`]. Computed once, at load.
+    alias_pairs: Vec<(String, String)>,
+    /// The aliases of `alias_pairs`, in the same order.
+    alias_names: Vec<String>,
+    /// Body aliases and secretariat names, longest (in bytes) first.
+    actors: Vec<String>,
 }
 
 impl Rules {
@@ -222,7 +229,12 @@ impl Rules {
                 });
             }
         }
-        Ok(Rules { months, bodies, labels, documents, furniture, fingerprint })
+        let alias_pairs = alias_pairs(&bodies);
+        let alias_names: Vec<String> = alias_pairs.iter().map(|(a, _)| a.clone()).collect();
+        let mut actors = alias_names.clone();
+        actors.extend(bodies.secretariat.names.iter().cloned());
+        actors.sort_by_key(|a| std::cmp::Reverse(a.len()));
+        Ok(Rules { months, bodies, labels, documents, furniture, fingerprint, alias_pairs, alias_names, actors })
     }
 
     /// The canonical body name for an alias ("NEHS" → "Nasjonalt e-helsestyre").
@@ -238,15 +250,23 @@ impl Rules {
     /// Every (alias, canonical name) pair, longest alias first, so that a
     /// scan for aliases in text prefers "Nasjonalt e-helsestyret" to "NEHS".
     pub fn body_aliases(&self) -> Vec<(&str, &str)> {
-        let mut v: Vec<(&str, &str)> = self
-            .bodies
-            .body
-            .iter()
-            .flat_map(|b| std::iter::once(b.name.as_str()).chain(b.aliases.iter().map(|a| a.as_str())).map(move |a| (a, b.name.as_str())))
-            .collect();
-        v.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.0.cmp(b.0)));
-        v.dedup();
-        v
+        self.alias_pairs.iter().map(|(a, c)| (a.as_str(), c.as_str())).collect()
+    }
+
+    /// [`Rules::body_aliases`] without allocating: (alias, canonical name).
+    pub fn body_alias_pairs(&self) -> &[(String, String)] {
+        &self.alias_pairs
+    }
+
+    /// The aliases of [`Rules::body_aliases`], in the same order.
+    pub fn body_alias_names(&self) -> &[String] {
+        &self.alias_names
+    }
+
+    /// Body aliases (as [`Rules::body_alias_names`]) and secretariat names,
+    /// longest in bytes first (a stable sort: ties keep that order).
+    pub fn actors(&self) -> &[String] {
+        &self.actors
     }
 
     /// The month number for a name or abbreviation ("des." → 12).
@@ -259,6 +279,19 @@ impl Rules {
         let w = word.trim().trim_end_matches(['.', ',']).to_lowercase();
         self.months.weekdays.names.contains(&w)
     }
+}
+
+/// Every (alias, canonical name) pair, longest alias (in characters) first,
+/// ties in byte order, without duplicates.
+fn alias_pairs(bodies: &BodiesFile) -> Vec<(String, String)> {
+    let mut v: Vec<(&str, &str)> = bodies
+        .body
+        .iter()
+        .flat_map(|b| std::iter::once(b.name.as_str()).chain(b.aliases.iter().map(|a| a.as_str())).map(move |a| (a, b.name.as_str())))
+        .collect();
+    v.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.0.cmp(b.0)));
+    v.dedup();
+    v.into_iter().map(|(a, c)| (a.to_string(), c.to_string())).collect()
 }
 
 fn parse<T: serde::de::DeserializeOwned>((path, text): &(PathBuf, String)) -> Result<T, RulesError> {
@@ -333,6 +366,27 @@ pub mod labels {
 
     /// Case-insensitive equality that understands Norwegian letters.
     pub fn eq_fold(a: &str, b: &str) -> bool {
+        // ASCII prefix byte by byte (an ASCII letter folds to one ASCII
+        // letter); from the first non-ASCII byte on either side, the full
+        // Unicode comparison of what is left (both cuts are char boundaries).
+        let (x, y) = (a.as_bytes(), b.as_bytes());
+        let mut i = 0;
+        while i < x.len() && i < y.len() {
+            let (p, q) = (x[i], y[i]);
+            if !p.is_ascii() || !q.is_ascii() {
+                return eq_fold_unicode(&a[i..], &b[i..]);
+            }
+            if p.to_ascii_lowercase() != q.to_ascii_lowercase() {
+                return false;
+            }
+            i += 1;
+        }
+        // One is a prefix of the other: equal only if the rest of the longer
+        // folds to nothing, which no character does.
+        eq_fold_unicode(&a[i..], &b[i..])
+    }
+
+    fn eq_fold_unicode(a: &str, b: &str) -> bool {
         a.chars().flat_map(char::to_lowercase).eq(b.chars().flat_map(char::to_lowercase))
     }
 

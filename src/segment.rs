@@ -140,10 +140,10 @@ fn match_title_text(text: &str, rules: &Rules) -> Option<TitleMatch> {
     // The rest names the body, possibly followed by a date or label; an
     // unknown body is kept as printed, provided it reads like a name.
     let body = rules
-        .body_aliases()
-        .into_iter()
+        .body_alias_pairs()
+        .iter()
         .find(|(alias, _)| rest.get(..alias.len()).is_some_and(|h| eq_fold(h, alias)) && rest[alias.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric()))
-        .map(|(_, canon)| canon.to_string());
+        .map(|(_, canon)| canon.clone());
     if body.is_none() && !rest.starts_with(|c: char| c.is_uppercase()) {
         return None;
     }

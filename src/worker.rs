@@ -37,9 +37,10 @@ pub const TEST_FAULT_MAGIC: &[u8] = b"%MOTEBOK-TEST ";
 /// Decode one file: in a worker of `opts.isolation` when set, else in this
 /// process. `bytes` are the file's contents (already read by the caller).
 pub fn decode_file(path: &Path, bytes: &[u8], opts: &DecodeOptions) -> Result<DecodedPdf, DecodeFailure> {
+    use crate::timing::{time, Stage};
     match &opts.isolation {
-        Some(pool) => pool.decode(path, bytes, opts),
-        None => crate::pdf::decode(bytes, opts).map_err(|e| DecodeFailure(e.to_string())),
+        Some(pool) => time(Stage::DecodeRoundtrip, || pool.decode(path, bytes, opts)),
+        None => time(Stage::Decode, || crate::pdf::decode(bytes, opts)).map_err(|e| DecodeFailure(e.to_string())),
     }
 }
 
@@ -155,7 +156,7 @@ impl Pool {
                 }
                 return Err(Failure::WorkerDied("crashed: the decoding worker did not take the request".into()));
             }
-            return match worker.answers.recv_timeout(self.config.timeout) {
+            return match recv_answer(&worker.answers, self.config.timeout, &mut worker.peak_kb) {
                 Ok(Ok(answer)) => match serde_json::from_str::<Answer>(&answer) {
                     Ok(answer) => {
                         self.checkin(worker);
@@ -302,6 +303,8 @@ struct Worker {
     answers: Receiver<std::io::Result<String>>,
     stderr: Arc<Mutex<Vec<u8>>>,
     stderr_reader: Option<JoinHandle<()>>,
+    /// Peak RSS the worker reported (KiB; timing on only).
+    peak_kb: u64,
 }
 
 impl Worker {
@@ -355,7 +358,7 @@ impl Worker {
                 }
             }
         })?;
-        Ok(Worker { child, stdin, answers, stderr, stderr_reader: Some(stderr_reader) })
+        Ok(Worker { child, stdin, answers, stderr, stderr_reader: Some(stderr_reader), peak_kb: 0 })
     }
 
     fn send(&mut self, line: &str) -> std::io::Result<()> {
@@ -386,8 +389,38 @@ impl Worker {
 
     /// Close an idle worker: it exits at the end of its input.
     fn close(mut self) {
+        if crate::timing::enabled() {
+            // The worker reports its peak with every answer; it may be gone
+            // already (its spawning thread ended).
+            let now = crate::timing::peak_rss_kb(Some(self.child.id())).unwrap_or(0);
+            crate::timing::worker_peak(self.peak_kb.max(now));
+        }
         self.stdin = None;
         let _ = wait_bounded(&mut self.child, Duration::from_secs(2));
+    }
+}
+
+/// The next answer line of a worker, within `timeout`. With timing on, a
+/// worker sends its timing line ([`crate::timing::WORKER_LINE`]) before each
+/// answer: it is taken into the totals and skipped.
+fn recv_answer(
+    answers: &Receiver<std::io::Result<String>>, timeout: Duration, peak_kb: &mut u64,
+) -> Result<std::io::Result<String>, RecvTimeoutError> {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let line = answers.recv_timeout(left)?;
+        if let Ok(text) = &line {
+            if crate::timing::enabled() {
+                if let Some((decode, encode, kb)) = crate::timing::parse_worker_line(text) {
+                    crate::timing::add(crate::timing::Stage::WorkerDecode, decode);
+                    crate::timing::add(crate::timing::Stage::WorkerEncode, encode);
+                    *peak_kb = (*peak_kb).max(kb);
+                    continue;
+                }
+            }
+        }
+        return Ok(line);
     }
 }
 
@@ -423,6 +456,7 @@ pub fn serve(args: &WorkerArgs) -> i32 {
         }
     };
     die_with_parent();
+    let timing = crate::timing::init(true);
     if let Some(limit) = args.max_memory {
         if let Err(e) = limit_memory(limit) {
             eprintln!("motebok worker: cannot set the memory limit: {e}");
@@ -443,6 +477,7 @@ pub fn serve(args: &WorkerArgs) -> i32 {
                 return 2;
             }
         }
+        let started = std::time::Instant::now();
         let answer: Answer = match serde_json::from_str::<Request>(&line) {
             Ok(req) => {
                 let path = path_from_bytes(req.path);
@@ -461,11 +496,17 @@ pub fn serve(args: &WorkerArgs) -> i32 {
                 return 2;
             }
         };
+        let decoded = started.elapsed();
         let text = match serde_json::to_string(&answer) {
             Ok(t) => t,
             Err(e) => serde_json::to_string(&Answer::Err(PdfError::Crashed(format!("unencodable answer: {e}"))))
                 .unwrap_or_default(),
         };
+        if timing {
+            let encoded = started.elapsed() - decoded;
+            let kb = crate::timing::peak_rss_kb(None).unwrap_or(0);
+            let _ = write!(out, "{}{} {} {kb}\n", crate::timing::WORKER_LINE, decoded.as_nanos(), encoded.as_nanos());
+        }
         if writeln!(out, "{text}").and_then(|_| out.flush()).is_err() {
             return 0; // the parent went away
         }

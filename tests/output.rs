@@ -215,9 +215,13 @@ fn file_set() {
     assert_eq!(
         files,
         vec![
+            "csv/disagreements.csv",
+            "csv/document_items.csv",
+            "csv/document_meetings.csv",
             "csv/documents.csv",
             "csv/files.csv",
             "csv/items.csv",
+            "csv/meeting_sources.csv",
             "csv/meetings.csv",
             "csv/memos.csv",
             "csv/participants.csv",
@@ -304,7 +308,7 @@ fn files_csv() {
 #[test]
 fn meetings_participants_items_references_memos() {
     let (_t, out) = written();
-    let m = read_csv(&out.join("csv/meetings.csv"));
+    let m = read_csv(&out.join("csv/document_meetings.csv"));
     // Two meeting documents per rich file (agenda, minutes), none for memo/other.
     assert_eq!(m.rows.len(), 8);
     let r = &m.rows[0];
@@ -328,7 +332,7 @@ fn meetings_participants_items_references_memos() {
     assert_eq!(p.rows[3]["attendance"], "present");
     assert_eq!(p.rows[3]["doc"], "2");
 
-    let i = read_csv(&out.join("csv/items.csv"));
+    let i = read_csv(&out.join("csv/document_items.csv"));
     assert_eq!(i.rows.len(), 4 * 3);
     let first = &i.rows[0];
     assert_eq!((first["sak"].as_str(), first["number"].as_str(), first["year"].as_str()), ("40/21", "40", "2021"));
@@ -394,13 +398,22 @@ fn datapackage_describes_exactly_what_was_written() {
     }
     let by: BTreeMap<&str, &serde_json::Value> = resources.iter().map(|r| (r["name"].as_str().unwrap(), r)).collect();
     assert_eq!(by["files"]["schema"]["primaryKey"], serde_json::json!(["file"]));
-    assert_eq!(by["meetings"]["schema"]["primaryKey"], serde_json::json!(["file", "doc"]));
-    assert_eq!(by["participants"]["schema"]["foreignKeys"][0]["reference"]["resource"], "meetings");
+    assert_eq!(by["document_meetings"]["schema"]["primaryKey"], serde_json::json!(["file", "doc"]));
+    assert_eq!(by["participants"]["schema"]["foreignKeys"][0]["reference"]["resource"], "document_meetings");
+    assert_eq!(by["document_items"]["schema"]["foreignKeys"][0]["reference"]["resource"], "document_meetings");
+    // The merged tables: one row per meeting (body + number/year), per sak (body + sak).
+    assert_eq!(by["meetings"]["schema"]["primaryKey"], serde_json::json!(["body", "meeting_number", "meeting_year"]));
+    assert_eq!(by["items"]["schema"]["primaryKey"], serde_json::json!(["body", "sak_number", "sak_year"]));
     assert_eq!(by["items"]["schema"]["foreignKeys"][0]["reference"]["resource"], "meetings");
     // Types, enums, primary-key uniqueness, foreign keys, bytes and hashes.
     let counts = validate(&out).unwrap_or_else(|p| panic!("{p:#?}"));
     assert_eq!(counts["files"], 6);
-    assert_eq!(counts["meetings"], 8);
+    assert_eq!(counts["document_meetings"], 8);
+    // Nasjonalt e-helsestyre 6/2021 (agendas, memos) and 5/2021 (minutes), each in four files.
+    assert_eq!(counts["meetings"], 2);
+    assert_eq!(counts["meeting_sources"], 4 * 3);
+    // 40/21, 41/21 (agenda), 35/21 (minutes), 42/21 (memo).
+    assert_eq!(counts["items"], 4);
 }
 
 #[test]

@@ -42,12 +42,12 @@ fn starts_with_topic(text: &str, rules: &Rules) -> bool {
 /// `text` consists of column names and body names only.
 fn all_column_words(text: &str, rules: &Rules) -> bool {
     let a = &rules.labels.agenda;
-    let aliases: Vec<String> = rules.body_aliases().into_iter().map(|(a, _)| a.to_string()).collect();
+    let aliases = rules.body_alias_names();
     let mut rest = text.trim();
     let mut steps = 0;
     while !rest.is_empty() && steps < 12 {
         steps += 1;
-        let next = [&a.topic, &a.time, &a.sak_type, &aliases].into_iter().find_map(|l| strip_label(rest, l));
+        let next = [&a.topic[..], &a.time[..], &a.sak_type[..], aliases].into_iter().find_map(|l| strip_label(rest, l));
         match next {
             Some(r) if r.len() < rest.len() => rest = r,
             _ => return false,

@@ -19,10 +19,16 @@ use crate::text::{clean_pages, join_lines, Line};
 
 /// Pages of one file → its logical documents with every field filled.
 pub fn parse_documents(pages: &[PageText], rules: &Rules) -> Vec<Document> {
-    let lines = clean_pages(pages, rules);
-    let segments = segment(&lines, rules);
+    use crate::timing::{time, Stage};
+    let lines = time(Stage::Clean, || clean_pages(pages, rules));
+    let segments = time(Stage::Segment, || segment(&lines, rules));
+    time(Stage::Fields, || fields_of(pages, &lines, &segments, rules))
+}
+
+/// The documents of `segments`, every field filled.
+fn fields_of(pages: &[PageText], lines: &[Line], segments: &[Segment], rules: &Rules) -> Vec<Document> {
     let file_body = segments.iter().find_map(|s| {
-        matches!(s.kind, DocumentKind::Agenda | DocumentKind::Minutes).then(|| meeting_title(&lines, s.start, rules).and_then(|t| t.body)).flatten()
+        matches!(s.kind, DocumentKind::Agenda | DocumentKind::Minutes).then(|| meeting_title(lines, s.start, rules).and_then(|t| t.body)).flatten()
     });
     let file_year = segments
         .iter()
@@ -31,9 +37,9 @@ pub fn parse_documents(pages: &[PageText], rules: &Rules) -> Vec<Document> {
         .and_then(|s| meeting_year(&lines[s.start..s.end], rules));
     let mut docs: Vec<Document> = segments
         .iter()
-        .map(|s| parse_segment(&lines, s, file_body.as_deref(), file_year, rules))
+        .map(|s| parse_segment(lines, s, file_body.as_deref(), file_year, rules))
         .collect();
-    complete_memo_titles(&mut docs, &segments, &lines);
+    complete_memo_titles(&mut docs, segments, lines);
     mark_ocr(&mut docs, pages);
     docs
 }

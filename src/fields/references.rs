@@ -58,7 +58,10 @@ fn row_start(line: &str, rules: &Rules) -> bool {
     if leading_sak(line).is_some() {
         return true;
     }
-    rules.body_aliases().iter().any(|(alias, _)| strip_label(line, &[alias.to_string()]).is_some_and(|rest| leading_sak(rest).is_some()))
+    rules
+        .body_alias_names()
+        .iter()
+        .any(|alias| strip_label(line, std::slice::from_ref(alias)).is_some_and(|rest| leading_sak(rest).is_some()))
 }
 
 static PAREN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\(([^)]*)\)\.?").expect("valid regex"));
@@ -126,11 +129,11 @@ fn read_row(text: &str, page: u32, default_body: Option<&str>, rules: &Rules) ->
 
 /// A body name or alias at the start of `text`: (canonical name, rest).
 fn strip_body<'a>(text: &'a str, rules: &Rules) -> Option<(String, &'a str)> {
-    rules.body_aliases().into_iter().find_map(|(alias, canon)| {
+    rules.body_alias_pairs().iter().find_map(|(alias, canon)| {
         let head = text.get(..alias.len())?;
         let after = &text[alias.len()..];
         (eq_fold(head, alias) && after.chars().next().is_none_or(|c| !c.is_alphanumeric() && c != '-'))
-            .then(|| (canon.to_string(), after.trim_start_matches([' ', ','])))
+            .then(|| (canon.clone(), after.trim_start_matches([' ', ','])))
     })
 }
 
@@ -139,9 +142,7 @@ fn strip_body<'a>(text: &'a str, rules: &Rules) -> Option<(String, &'a str)> {
 /// least one word of title.
 fn decision_start(text: &str, rules: &Rules) -> Option<usize> {
     let r = &rules.labels.references;
-    let mut actors: Vec<String> = rules.body_aliases().into_iter().map(|(a, _)| a.to_string()).collect();
-    actors.extend(rules.bodies.secretariat.names.iter().cloned());
-    actors.sort_by_key(|a| std::cmp::Reverse(a.len()));
+    let actors = rules.actors();
     let word_starts: Vec<usize> = text
         .char_indices()
         .filter(|&(i, c)| !c.is_whitespace() && (i == 0 || text[..i].ends_with(char::is_whitespace)))

@@ -56,6 +56,9 @@ use super::OutputError;
 const TMP_INFIX: &str = ".tmp-";
 /// Suffix of the old output during a fallback swap: `OUT.old`.
 const OLD_SUFFIX: &str = ".old";
+/// Up to this many newly written files are fsynced one by one; more, and
+/// the whole file system is synced at once (Linux).
+const FSYNC_EACH_UP_TO: usize = 64;
 /// A file whose presence marks a directory as motebok output.
 pub const MARKER: &str = "datapackage.json";
 
@@ -228,6 +231,9 @@ pub struct Staging {
     dirs: BTreeSet<PathBuf>,
     /// Staging-relative files written so far.
     files: BTreeSet<PathBuf>,
+    /// Those of `files` that are hard links to files of the previous
+    /// output (already durable).
+    linked: BTreeSet<PathBuf>,
     carry: Vec<PathBuf>,
     committed: bool,
     /// Try `renameat2(RENAME_EXCHANGE)` first (tests turn it off to
@@ -253,6 +259,7 @@ impl Staging {
             root,
             dirs: BTreeSet::new(),
             files: BTreeSet::new(),
+            linked: BTreeSet::new(),
             carry,
             committed: false,
             use_exchange: true,
@@ -298,6 +305,24 @@ impl Staging {
         let file = File::create(&path).map_err(io_err(&path))?;
         self.files.insert(rel.to_path_buf());
         Ok(StagedFile { inner: BufWriter::with_capacity(64 * 1024, file), path })
+    }
+
+    /// Put the existing file `from` at `rel` without copying its bytes: a
+    /// hard link (a copy where links are not possible). For files of the
+    /// previous output that are unchanged: the old output is never written
+    /// to, so sharing its inodes is safe, and nothing new needs flushing.
+    pub fn link(&mut self, rel: impl AsRef<Path>, from: &Path) -> Result<(), OutputError> {
+        let rel = rel.as_ref();
+        let f = self.create(rel)?;
+        let path = f.path().to_path_buf();
+        f.finish()?;
+        fs::remove_file(&path).map_err(io_err(&path))?;
+        if fs::hard_link(from, &path).is_ok() {
+            self.linked.insert(rel.to_path_buf());
+        } else {
+            fs::copy(from, &path).map_err(io_err(from))?;
+        }
+        Ok(())
     }
 
     /// Write a whole small file at once.
@@ -351,17 +376,27 @@ impl Staging {
     }
 
     fn make_durable(&self) -> Result<(), OutputError> {
+        // Files newly written (hard links to the previous output's files
+        // carry data that is durable already). Many: one syncfs(2); few (an
+        // incremental rerun): fsync each, which does not wait for
+        // everything else dirty on the file system.
+        let fresh: Vec<&PathBuf> = self.files.iter().filter(|f| !self.linked.contains(*f)).collect();
         #[cfg(target_os = "linux")]
-        {
+        if fresh.len() > FSYNC_EACH_UP_TO {
             use std::os::fd::AsRawFd;
             let dir = File::open(&self.root).map_err(io_err(&self.root))?;
             // SAFETY: a valid open fd; syncfs has no other preconditions.
             if unsafe { libc::syncfs(dir.as_raw_fd()) } != 0 {
                 return Err(io_err(&self.root)(io::Error::last_os_error()));
             }
+        } else {
+            for rel in &fresh {
+                let p = self.root.join(rel);
+                File::open(&p).and_then(|f| f.sync_all()).map_err(io_err(&p))?;
+            }
         }
         #[cfg(not(target_os = "linux"))]
-        for rel in &self.files {
+        for rel in &fresh {
             let p = self.root.join(rel);
             File::open(&p).and_then(|f| f.sync_all()).map_err(io_err(&p))?;
         }

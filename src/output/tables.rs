@@ -13,17 +13,25 @@
 //!   `files.error`, which is one line).
 //! * Lists (`items.attachments`, `memos.case_officers`, `files.engines`) are
 //!   joined with ` | `.
-//! * Every table repeats the document's keys (`file`, `sha256`, `doc`,
-//!   `kind`, `body`, `meeting_number`, `meeting_year`), so the SPEC keys — a
-//!   meeting is body + number/year, an item body + sak — can be used
-//!   without a join. They are not primary keys here: these tables hold
-//!   what each file says, and one meeting appears in several files (agenda
-//!   in one, minutes in the next). Primary keys are therefore `file` +
-//!   `doc` (+ `row`).
+//! * The per-document tables (`documents`, `document_meetings`,
+//!   `participants`, `document_items`, `references`, `memos`) hold what
+//!   each file says. Every one repeats the document's keys (`file`,
+//!   `sha256`, `doc`, `kind`, `body`, `meeting_number`, `meeting_year`), so
+//!   the SPEC keys — a meeting is body + number/year, an item body + sak —
+//!   can be used without a join. They are not primary keys there: one
+//!   meeting appears in several files (agenda in one, minutes in the next).
+//!   Their primary keys are `file` + `doc` (+ `row`).
+//! * The merged tables (`meetings`, `meeting_sources`, `items`,
+//!   `disagreements`; see [`crate::merge`]) hold one row per meeting (key
+//!   body + meeting_number + meeting_year) and one per sak (key body +
+//!   sak_number + sak_year). Meetings whose body, number or year is
+//!   unknown cannot be keyed and are not merged: they are only in the
+//!   per-document tables (and the report lists them).
 
 use std::borrow::Cow;
 use std::io::Write;
 
+use crate::merge::{Disagreement, Merged, MergedItem, MergedMeeting, SourceRef};
 use crate::model::{Document, FileRecord, Item, Meeting, Memo, Participant, Reference, Status};
 
 /// Frictionless Table Schema field types used here.
@@ -172,6 +180,8 @@ impl Table {
 pub struct Batch<'a> {
     pub records: Vec<&'a FileRecord>,
     pub stems: Vec<String>,
+    /// One record per meeting and per sak.
+    pub merged: Merged,
 }
 
 /// A row about a whole input file.
@@ -204,7 +214,8 @@ impl<'a> Batch<'a> {
         records.sort_by(|a, b| a.source.file.cmp(&b.source.file));
         let files: Vec<&str> = records.iter().map(|r| r.source.file.as_str()).collect();
         let stems = super::stems::assign_stems(&files);
-        Batch { records, stems }
+        let merged = crate::merge::merge(&records);
+        Batch { records, stems, merged }
     }
 
     fn files(&self) -> impl Iterator<Item = FileRow<'_>> {
@@ -432,6 +443,132 @@ fn memos_columns<'a>() -> Vec<Column<DocRow<'a, Memo>>> {
     c
 }
 
+/// A row of `meeting_sources.csv`.
+pub struct SourceRow<'a> {
+    pub m: &'a MergedMeeting,
+    pub src: &'a SourceRef,
+}
+
+/// A row of `disagreements.csv`: one alternative value of one disputed field.
+pub struct DisagreementRow<'a> {
+    /// 1-based row number over the whole table.
+    pub id: usize,
+    pub d: &'a Disagreement,
+    /// 1-based; 1 is the value in the main column.
+    pub alt: usize,
+}
+
+fn sources_cell(v: &[SourceRef]) -> Cell<'static> {
+    Cell::Text(v.iter().map(SourceRef::render).collect::<Vec<_>>().join(LIST_SEP)).nonempty()
+}
+
+fn obool(v: Option<bool>) -> Cell<'static> {
+    v.map_or(Cell::Null, Cell::Bool)
+}
+
+fn merged_meetings_columns<'a>() -> Vec<Column<&'a MergedMeeting>> {
+    vec![
+        col("body", S, "Canonical committee name. With meeting_number and meeting_year, the key of a meeting.", |r: &&MergedMeeting| s(&r.key.body)),
+        col("meeting_number", I, "Meeting number (2 in 2/22).", |r| int(r.key.number)),
+        col("meeting_year", I, "Meeting year, four digits.", |r| int(r.key.year)),
+        col("meeting", S, "The meeting in words: NUIT 2/2022.", |r| Cell::Text(r.key.render())),
+        col("meeting_label", S, "Meeting as printed by the chosen source: 2/22, 4/2021.", |r| os(&r.label)),
+        col("extraordinary", B, "Ekstra møte / ekstramøte (minutes > agenda).", |r| obool(r.extraordinary)),
+        col("date", D, "Meeting date (minutes > agenda; other values in disagreements.csv).", |r| os(&r.date)),
+        col("start_time", S, "Start time HH:MM (minutes > agenda).", |r| os(&r.start_time)),
+        col("end_time", S, "End time HH:MM (minutes > agenda).", |r| os(&r.end_time)),
+        col("location", S, "Place (minutes > agenda).", |r| os(&r.location)),
+        col("title", S, "Heading of the agenda (the meeting's name), else of the minutes.", |r| os(&r.title)),
+        col("has_agenda", B, "An agenda of this meeting is among the inputs.", |r| Cell::Bool(r.has(crate::model::DocumentKind::Agenda))),
+        col("has_minutes", B, "Minutes of this meeting are among the inputs.", |r| Cell::Bool(r.has(crate::model::DocumentKind::Minutes))),
+        col("memos", I, "Number of case memos for this meeting among the inputs.", |r| {
+            count(r.sources.iter().filter(|s| s.kind == crate::model::DocumentKind::CaseMemo).count())
+        }),
+        col("participants", I, "Number of participants listed by participants_from.", |r| count(r.participants)),
+        col("participants_from", S, "The document the participants are counted from (minutes > agenda): file#doc (kind).", |r| {
+            r.participants_from.as_ref().map_or(Cell::Null, |s| Cell::Text(s.render()))
+        }),
+        col("items", I, "Number of saker of this meeting (items.csv rows).", |r| count(r.items)),
+        col("disagreements", I, "Number of meeting fields the sources disagree on (see disagreements.csv).", |r| count(r.disagreements)),
+        col("sources", S, "Every document about this meeting, ` | `-separated: file#doc (kind). Also in meeting_sources.csv.", |r| sources_cell(&r.sources)),
+    ]
+}
+
+fn meeting_sources_columns<'a>() -> Vec<Column<SourceRow<'a>>> {
+    vec![
+        col("body", S, "Committee of the meeting.", |r: &SourceRow| s(&r.m.key.body)),
+        col("meeting_number", I, "Meeting number.", |r| int(r.m.key.number)),
+        col("meeting_year", I, "Meeting year, four digits.", |r| int(r.m.key.year)),
+        col("file", S, "Input file holding the document.", |r| s(&r.src.file)),
+        col("doc", I, "1-based position of the document in its file.", |r| count(r.src.doc)),
+        col_enum("kind", KINDS, "Kind of the document.", |r| s(r.src.kind.as_str())),
+    ]
+}
+
+fn merged_items_columns<'a>() -> Vec<Column<&'a MergedItem>> {
+    vec![
+        col("body", S, "Canonical committee name. With sak_number and sak_year, the key of an item.", |r: &&MergedItem| s(&r.key.body)),
+        col("sak_number", I, "Case number (13 in 13/22).", |r| int(r.key.number)),
+        col("sak_year", I, "Case year, four digits.", |r| int(r.key.year)),
+        col("sak", S, "Case number as printed by the chosen source: 13/22.", |r| s(&r.sak)),
+        col("meeting_number", I, "Number of the meeting that treats the sak (minutes > agenda > memo).", |r| int(r.meeting.number)),
+        col("meeting_year", I, "Year of that meeting.", |r| int(r.meeting.year)),
+        col("title", S, "Title (minutes > agenda > memo), lines joined.", |r| os(&r.title)),
+        col("type", S, "Sakstype (minutes > agenda > memo).", |r| os(&r.sak_type)),
+        col("time", S, "HH:MM from the agenda's Tidspunkt column.", |r| os(&r.time)),
+        col("proposed_decision", S, "Forslag til vedtak (agenda > case memo).", |r| os(&r.proposed_decision)),
+        col("proposed_decision_from", S, "The document the proposal is from: file#doc (kind).", |r| {
+            r.proposed_from.as_ref().map_or(Cell::Null, |s| Cell::Text(s.render()))
+        }),
+        col("decision", S, "Vedtak, from the minutes.", |r| os(&r.decision)),
+        col("decision_from", S, "The document the decision is from: file#doc (kind).", |r| {
+            r.decision_from.as_ref().map_or(Cell::Null, |s| Cell::Text(s.render()))
+        }),
+        col_enum(
+            "outcome",
+            crate::merge::Outcome::ALL,
+            "adopted_as_proposed (decision = proposal, whitespace aside), amended, decided (no proposal on file), no_decision (minutes without a vedtak), pending (no minutes yet).",
+            |r| s(r.outcome.as_str()),
+        ),
+        col("disagreements", I, "Number of fields of this sak the sources disagree on (see disagreements.csv).", |r| count(r.disagreements)),
+        col("sources", S, "Every document listing this sak, ` | `-separated: file#doc (kind).", |r| sources_cell(&r.sources)),
+    ]
+}
+
+fn disagreements_columns<'a>() -> Vec<Column<DisagreementRow<'a>>> {
+    vec![
+        col("id", I, "Row number.", |r: &DisagreementRow| count(r.id)),
+        col("body", S, "Committee.", |r| s(&r.d.meeting.body)),
+        col("meeting_number", I, "Meeting number.", |r| int(r.d.meeting.number)),
+        col("meeting_year", I, "Meeting year.", |r| int(r.d.meeting.year)),
+        col("sak", S, "For item fields: the sak as printed; empty for meeting fields.", |r| {
+            r.d.item.as_ref().map_or(Cell::Null, |(_, p)| s(p))
+        }),
+        col("sak_number", I, "For item fields: case number.", |r| r.d.item.as_ref().map_or(Cell::Null, |(k, _)| int(k.number))),
+        col("sak_year", I, "For item fields: case year.", |r| r.d.item.as_ref().map_or(Cell::Null, |(k, _)| int(k.year))),
+        col("field", S, "The field in dispute: date, start_time, end_time, location, extraordinary (meetings); meeting, title, type, time, proposed_decision, decision (items).", |r| s(r.d.field)),
+        col("alternative", I, "1-based number of this value among the field's values; 1 is the value in the main column.", |r| count(r.alt)),
+        col("chosen", B, "True for the value in the main column (meetings.csv / items.csv).", |r| Cell::Bool(r.alt == 1)),
+        col("value", S, "One of the values the sources give.", |r| s(&r.d.values[r.alt - 1].0)),
+        col("sources", S, "The documents giving this value, ` | `-separated: file#doc (kind).", |r| sources_cell(&r.d.values[r.alt - 1].1)),
+    ]
+}
+
+impl<'a> Batch<'a> {
+    fn meeting_sources(&self) -> impl Iterator<Item = SourceRow<'_>> + '_ {
+        self.merged.meetings.iter().flat_map(|m| m.sources.iter().map(move |src| SourceRow { m, src }))
+    }
+
+    fn disagreement_rows(&self) -> impl Iterator<Item = DisagreementRow<'_>> + '_ {
+        self.merged
+            .disagreements
+            .iter()
+            .flat_map(|d| (1..=d.values.len()).map(move |alt| (d, alt)))
+            .enumerate()
+            .map(|(i, (d, alt))| DisagreementRow { id: i + 1, d, alt })
+    }
+}
+
 /// Stream a header and rows to `w` as CSV.
 fn emit<R>(w: &mut dyn Write, cols: &[Column<R>], rows: impl Iterator<Item = R>) -> csv::Result<u64> {
     let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(w);
@@ -451,6 +588,9 @@ fn emit<R>(w: &mut dyn Write, cols: &[Column<R>], rows: impl Iterator<Item = R>)
 fn memo_of(d: &Document) -> &[Memo] {
     d.memo.as_slice()
 }
+
+const MEETING_KEY: &[&str] = &["body", "meeting_number", "meeting_year"];
+const ITEM_KEY: &[&str] = &["body", "sak_number", "sak_year"];
 
 /// All datasets, parents before children.
 pub const TABLES: &[Table] = &[
@@ -474,6 +614,27 @@ pub const TABLES: &[Table] = &[
     },
     Table {
         name: "meetings",
+        title: "Meetings",
+        description: "One row per meeting (body + meeting_number + meeting_year), merged from every document that describes it: agenda, minutes, case memos. Where sources disagree the main column follows a fixed rule (minutes over agenda) and every value is in disagreements.csv. Meetings whose body or number is unknown are not here (only in document_meetings.csv).",
+        primary_key: MEETING_KEY,
+        foreign_keys: &[],
+        fields: || specs(&merged_meetings_columns()),
+        write: |b, w| emit(w, &merged_meetings_columns(), b.merged.meetings.iter()),
+    },
+    Table {
+        name: "meeting_sources",
+        title: "Documents of each meeting",
+        description: "One row per document a merged meeting is built from.",
+        primary_key: &["body", "meeting_number", "meeting_year", "file", "doc"],
+        foreign_keys: &[
+            ForeignKey { fields: MEETING_KEY, resource: "meetings", reference: MEETING_KEY },
+            ForeignKey { fields: &["file", "doc"], resource: "documents", reference: &["file", "doc"] },
+        ],
+        fields: || specs(&meeting_sources_columns()),
+        write: |b, w| emit(w, &meeting_sources_columns(), b.meeting_sources()),
+    },
+    Table {
+        name: "document_meetings",
         title: "Meetings, as each document states them",
         description: "One row per agenda or minutes document (and any other document with a meeting header, participants or items): the meeting it is about and where it was read. A meeting (body + meeting_number/meeting_year) appears once per document that describes it, so the primary key is file + doc.",
         primary_key: &["file", "doc"],
@@ -486,16 +647,25 @@ pub const TABLES: &[Table] = &[
         title: "Participants",
         description: "One row per person listed in an agenda or minutes.",
         primary_key: &["file", "doc", "row"],
-        foreign_keys: &[ForeignKey { fields: &["file", "doc"], resource: "meetings", reference: &["file", "doc"] }],
+        foreign_keys: &[ForeignKey { fields: &["file", "doc"], resource: "document_meetings", reference: &["file", "doc"] }],
         fields: || specs(&participants_columns()),
         write: |b, w| emit(w, &participants_columns(), b.parts(|d| &d.participants)),
     },
     Table {
         name: "items",
-        title: "Agenda items (saker)",
+        title: "Saker",
+        description: "One row per sak (body + sak_number + sak_year), merged from agenda, minutes and case memo: proposed_decision and decision side by side, and the outcome.",
+        primary_key: ITEM_KEY,
+        foreign_keys: &[ForeignKey { fields: MEETING_KEY, resource: "meetings", reference: MEETING_KEY }],
+        fields: || specs(&merged_items_columns()),
+        write: |b, w| emit(w, &merged_items_columns(), b.merged.items.iter()),
+    },
+    Table {
+        name: "document_items",
+        title: "Agenda items (saker), as each document lists them",
         description: "One row per sak as listed in an agenda or minutes. An item is body + sak; it appears once per document that lists it.",
         primary_key: &["file", "doc", "row"],
-        foreign_keys: &[ForeignKey { fields: &["file", "doc"], resource: "meetings", reference: &["file", "doc"] }],
+        foreign_keys: &[ForeignKey { fields: &["file", "doc"], resource: "document_meetings", reference: &["file", "doc"] }],
         fields: || specs(&items_columns()),
         write: |b, w| emit(w, &items_columns(), b.parts(|d| &d.items)),
     },
@@ -516,6 +686,18 @@ pub const TABLES: &[Table] = &[
         foreign_keys: &[ForeignKey { fields: &["file", "doc"], resource: "documents", reference: &["file", "doc"] }],
         fields: || specs(&memos_columns()),
         write: |b, w| emit(w, &memos_columns(), b.parts(memo_of)),
+    },
+    Table {
+        name: "disagreements",
+        title: "Disagreements between sources",
+        description: "One row per value of a meeting or sak field on which the documents disagree (two dates for one meeting, two titles for one sak). Alternative 1 is the value in meetings.csv / items.csv.",
+        primary_key: &["id"],
+        foreign_keys: &[
+            ForeignKey { fields: MEETING_KEY, resource: "meetings", reference: MEETING_KEY },
+            ForeignKey { fields: ITEM_KEY, resource: "items", reference: ITEM_KEY },
+        ],
+        fields: || specs(&disagreements_columns()),
+        write: |b, w| emit(w, &disagreements_columns(), b.disagreement_rows()),
     },
 ];
 

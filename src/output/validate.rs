@@ -221,6 +221,20 @@ pub fn validate(out: &Path) -> Result<Counts, Vec<String>> {
             problems.push("files: no file/sha256/json columns".to_string());
         }
     }
+    // The manifest of an incremental run, when there is one: one entry per
+    // files.csv row, same sha256 and per-file JSON.
+    if let (Some(m), Some(files)) = (crate::refresh::Manifest::load(out), loaded.get("files")) {
+        let col = |n: &str| files.header.iter().position(|h| h == n);
+        if let (Some(fi), Some(si), Some(ji)) = (col("file"), col("sha256"), col("json")) {
+            let rows: BTreeSet<(String, String, String)> = files.rows.iter().map(|r| (r[fi].clone(), r[si].clone(), r[ji].clone())).collect();
+            let entries: BTreeSet<(String, String, String)> = m.files.iter().map(|e| (e.file.clone(), e.sha256.clone(), e.json.clone())).collect();
+            if rows != entries {
+                problems.push(format!("manifest.json: {} entries differ from files.csv", rows.symmetric_difference(&entries).count()));
+            }
+        }
+    } else if out.join(crate::refresh::MANIFEST).exists() {
+        problems.push("manifest.json: unreadable".to_string());
+    }
     if problems.is_empty() {
         Ok(loaded.into_iter().map(|(k, v)| (k, v.rows.len())).collect())
     } else {
