@@ -129,6 +129,10 @@ pub struct Document {
     /// Lowest OCR mean word confidence over the document's pages.
     #[serde(default)]
     pub ocr_confidence: Option<f32>,
+    /// Header lines shaped like "Label value" whose label no rule knows:
+    /// candidates for a new synonym in rules/labels.toml.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown_labels: Vec<String>,
 }
 
 impl Document {
@@ -146,6 +150,7 @@ impl Document {
             references: Vec::new(),
             ocr: false,
             ocr_confidence: None,
+            unknown_labels: Vec::new(),
         }
     }
 }

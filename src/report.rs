@@ -202,6 +202,10 @@ pub fn build(records: &[&FileRecord], merged: &Merged) -> Report {
                 participants: d.participants.len(),
             });
             let meeting_year = m.and_then(|m| m.year);
+            for label in &d.unknown_labels {
+                cx.add(Level::Warning, "unknown_label", key.as_ref(), Some(&src), Some(d.page_start), None,
+                    format!("header label {label:?} matches no rule: add it to rules/labels.toml if it names a field"));
+            }
             // Dates.
             if let Some(date) = m.and_then(|m| m.date.as_deref()) {
                 let dy = year_of(date);

@@ -37,6 +37,7 @@ fn new_label_synonyms_and_body_from_rules_files_alone() {
     assert_eq!(m.location, None, "'Lokasjon' is no label by default");
     assert_eq!(before[0].body, None, "unknown body stays unnamed");
     assert!(before[0].participants.is_empty(), "'Deltok' is no heading by default");
+    assert_eq!(before[0].unknown_labels, vec!["Lokasjon", "Deltok"], "unknown labels are reported, not swallowed");
 
     let (_dir, rules) = rules_with(&[
         ("labels.toml", "location = [\"Sted\"", "location = [\"Lokasjon\", \"Sted\""),
@@ -45,6 +46,7 @@ fn new_label_synonyms_and_body_from_rules_files_alone() {
     ]);
     let after = motebok::fields::parse_documents(&pages, &rules);
     assert_eq!(after[0].meeting.as_ref().unwrap().location.as_deref(), Some("Bergen"));
+    assert!(after[0].unknown_labels.is_empty());
     assert_eq!(after[0].body.as_deref(), Some("Fagrådet"));
     assert_eq!(after[0].participants.len(), 1);
     assert_eq!(after[0].participants[0].organisation.as_deref(), Some("Helse Vest RHF"));
@@ -70,4 +72,23 @@ fn cli_rules_dir_is_used_and_a_broken_file_is_a_usage_error_naming_file_and_line
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("months.toml:3"), "{err}");
     assert!(!dir.path().join("out").exists(), "nothing written on a rules error");
+}
+
+#[test]
+fn unknown_header_labels_reach_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("fagraad.pdf");
+    std::fs::write(&pdf, common::helvetica_pdf(MINUTES, 40)).unwrap();
+    let out = dir.path().join("out");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_motebok"))
+        .args(["extract", "--no-isolation", "--ocr", "never"])
+        .arg(&pdf)
+        .arg("--out")
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let text = report.to_string();
+    assert!(text.contains("unknown_label") && text.contains("Lokasjon"), "{text}");
 }

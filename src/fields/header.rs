@@ -31,8 +31,9 @@ fn header_label<'a>(line: &'a str, rules: &Rules) -> Option<(HeaderLabel, &'a st
 /// Parse the header that follows the title. `lines` starts just after the
 /// title; `stop` says where the header ends (participants or agenda).
 /// Returns the meeting and the number of lines the header used.
-pub fn parse_header(lines: &[Line], extraordinary: bool, rules: &Rules, stop: impl Fn(usize) -> bool) -> (Meeting, usize) {
+pub fn parse_header(lines: &[Line], extraordinary: bool, rules: &Rules, stop: impl Fn(usize) -> bool) -> Header {
     let mut meeting = Meeting { extraordinary, ..Meeting::default() };
+    let mut unknown_labels = Vec::new();
     let mut values: Vec<(HeaderLabel, Vec<&str>)> = Vec::new();
     let mut used = 0;
     for (i, line) in lines.iter().enumerate() {
@@ -45,7 +46,16 @@ pub fn parse_header(lines: &[Line], extraordinary: bool, rules: &Rules, stop: im
                 break; // a second Dato belongs to something else
             }
             values.push((k, if rest.is_empty() { vec![] } else { vec![rest] }));
-        } else if let Some((_, v)) = values.last_mut() {
+        } else if let Some((k, v)) = values.last_mut() {
+            // Møte, Dato and Tid hold one short value; a further "Label
+            // value" line after them is a label the rules do not know.
+            if !v.is_empty() && *k != HeaderLabel::Location {
+                if let Some(label) = unknown_label(&line.text) {
+                    unknown_labels.push(label);
+                    used = i + 1;
+                    continue;
+                }
+            }
             v.push(&line.text);
         } else if i >= 2 {
             break;
@@ -90,5 +100,26 @@ pub fn parse_header(lines: &[Line], extraordinary: bool, rules: &Rules, stop: im
             }
         }
     }
-    (meeting, used)
+    Header { meeting, used, unknown_labels }
+}
+
+/// What the header gave.
+pub struct Header {
+    pub meeting: Meeting,
+    /// Lines the header took.
+    pub used: usize,
+    /// Labels met that no rule knows.
+    pub unknown_labels: Vec<String>,
+}
+
+/// "Lokasjon Bergen": a capitalised word followed by a value.
+fn unknown_label(line: &str) -> Option<String> {
+    let mut words = line.split_whitespace();
+    let first = words.next()?.trim_end_matches(':');
+    let rest = words.next();
+    let shaped = first.chars().next().is_some_and(char::is_uppercase)
+        && first.chars().all(|c| c.is_alphabetic() || c == '-')
+        && first.chars().count() >= 3
+        && rest.is_some();
+    shaped.then(|| first.to_string())
 }

@@ -143,10 +143,11 @@ fn parse_meeting_doc(lines: &[Line], kind: DocumentKind, doc: &mut Document, rul
             || agenda::table_heading(after_title, i, rules).is_some()
             || agenda::line_sak(&after_title[i].text, rules).is_some()
     };
-    let (meeting, used) = header::parse_header(after_title, t.extraordinary, rules, stop);
-    let year = meeting.year;
-    doc.meeting = Some(meeting);
-    let rest = &after_title[used..];
+    let header = header::parse_header(after_title, t.extraordinary, rules, stop);
+    let year = header.meeting.year;
+    doc.meeting = Some(header.meeting);
+    doc.unknown_labels = header.unknown_labels;
+    let rest = &after_title[header.used..];
     let (participants, used_p) = parse_participants(rest, kind == DocumentKind::Minutes, rules);
     doc.participants = participants;
     doc.items = agenda::parse_items(&rest[used_p..], year, rules);
