@@ -121,3 +121,27 @@ fn every_seed_scores_perfectly_from_its_text_layer() {
         assert!(f1 >= 0.99, "{id}: f1 {f1:.4}");
     }
 }
+
+#[test]
+fn both_secretariat_names_give_secretariat_staff() {
+    // Direktoratet for e-helse (2021) and Helsedirektoratet (2025, after the merger).
+    for (id, kind, org) in [("002", DocumentKind::Minutes, "Direktoratet for e-helse"), ("004", DocumentKind::Minutes, "Helsedirektoratet")] {
+        let d = docs(id);
+        let m = d.iter().find(|d| d.kind == kind).unwrap();
+        let staff: Vec<_> = m.participants.iter().filter(|p| p.role == Role::Secretariat).collect();
+        assert!(!staff.is_empty(), "{id}");
+        assert!(staff.iter().all(|p| p.organisation.as_deref() == Some(org)), "{id}: {staff:?}");
+    }
+}
+
+#[test]
+fn short_and_long_meeting_labels_name_the_same_meeting() {
+    // "Møte 6/2021" in 001's agenda, "Møte 6/21" in its memos' header boxes.
+    let d = docs("001");
+    let agenda = d[0].meeting.as_ref().unwrap();
+    assert_eq!((agenda.label.as_deref(), agenda.number, agenda.year), (Some("6/2021"), Some(6), Some(2021)));
+    let memo_label = d.iter().find_map(|d| d.memo.as_ref()).and_then(|m| m.meeting_label.clone()).unwrap();
+    assert_eq!(memo_label, "6/21");
+    let (s, _) = motebok::fields::sak::find_sak(&memo_label).unwrap();
+    assert_eq!((s.number, s.year), (6, 2021));
+}
