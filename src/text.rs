@@ -55,6 +55,12 @@ fn is_running_header(line: &str, rules: &Rules) -> bool {
     rules.canonical_body(line).is_some() || rules.bodies.secretariat.names.iter().any(|n| crate::rules::labels::eq_fold(n, line))
 }
 
+/// Plain text as the lines of one page (tidied, empty lines dropped), with
+/// no furniture removal: for callers that hold text rather than PDF pages.
+pub fn lines_of(text: &str, page: u32) -> Vec<Line> {
+    text.lines().map(tidy).filter(|l| !l.is_empty()).map(|t| Line { text: t, page }).collect()
+}
+
 /// Collapse runs of whitespace (including no-break spaces) into one space,
 /// trim, and drop soft hyphens and control characters.
 pub fn tidy(raw: &str) -> String {
