@@ -21,8 +21,8 @@ pub enum RulesError {
     Parse { file: PathBuf, line: usize, message: String },
     #[error("{file}: cannot read: {source}")]
     Read { file: PathBuf, source: std::io::Error },
-    #[error("{file}: {message}")]
-    Invalid { file: PathBuf, message: String },
+    #[error("{file}:{line}: {message}")]
+    Invalid { file: PathBuf, line: usize, message: String },
     #[error("{dir}: not a directory of rule files")]
     NotADirectory { dir: PathBuf },
 }
@@ -170,6 +170,12 @@ pub struct Rules {
     alias_names: Vec<String>,
     /// Body aliases and secretariat names, longest (in bytes) first.
     actors: Vec<String>,
+    /// The first characters (lower-cased) of the agenda and minutes
+    /// titles; None when a title is empty (any text may start one).
+    title_initials: Option<Vec<char>>,
+    /// The furniture patterns as one set (one pass over a line for all of
+    /// them); None if the set could not be built (then one by one).
+    furniture_set: Option<regex::RegexSet>,
 }
 
 impl Rules {
@@ -213,18 +219,21 @@ impl Rules {
         let bodies: BodiesFile = parse(find("bodies.toml"))?;
         let labels: LabelsFile = parse(find("labels.toml"))?;
         let documents: DocumentsFile = parse(find("documents.toml"))?;
-        let labels_path = &find("labels.toml").0;
+        let (labels_path, labels_text) = find("labels.toml");
         let mut furniture = Vec::new();
         for pat in &labels.furniture.lines {
             furniture.push(regex::Regex::new(pat).map_err(|e| RulesError::Invalid {
                 file: labels_path.clone(),
+                line: line_of(labels_text, pat),
                 message: format!("furniture pattern {pat:?}: {e}"),
             })?);
         }
+        let (months_path, months_text) = find("months.toml");
         for (m, n) in &months.months {
             if !(1..=12).contains(n) {
                 return Err(RulesError::Invalid {
-                    file: find("months.toml").0.clone(),
+                    file: months_path.clone(),
+                    line: line_of(months_text, m),
                     message: format!("month {m:?} = {n}: a month number is 1 to 12"),
                 });
             }
@@ -234,7 +243,27 @@ impl Rules {
         let mut actors = alias_names.clone();
         actors.extend(bodies.secretariat.names.iter().cloned());
         actors.sort_by_key(|a| std::cmp::Reverse(a.len()));
-        Ok(Rules { months, bodies, labels, documents, furniture, fingerprint, alias_pairs, alias_names, actors })
+        let title_initials = documents
+            .agenda
+            .titles
+            .iter()
+            .chain(&documents.minutes.titles)
+            .map(|t| t.chars().next().and_then(|c| c.to_lowercase().next()))
+            .collect::<Option<Vec<char>>>();
+        let furniture_set = regex::RegexSet::new(&labels.furniture.lines).ok();
+        Ok(Rules {
+            months,
+            bodies,
+            labels,
+            documents,
+            furniture,
+            fingerprint,
+            alias_pairs,
+            alias_names,
+            actors,
+            title_initials,
+            furniture_set,
+        })
     }
 
     /// The canonical body name for an alias ("NEHS" → "Nasjonalt e-helsestyre").
@@ -269,6 +298,25 @@ impl Rules {
         &self.actors
     }
 
+    /// Whether a text whose first character is `first` (None: an empty
+    /// text) may start with an agenda or minutes title: a cheap test before
+    /// matching the titles (as [`labels::strip_label`] does, case-insensitively).
+    pub fn may_start_title(&self, first: Option<char>) -> bool {
+        match (&self.title_initials, first) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(initials), Some(c)) => c.to_lowercase().next().is_some_and(|c| initials.contains(&c)),
+        }
+    }
+
+    /// Whether one of the furniture patterns matches `line`.
+    pub fn is_furniture(&self, line: &str) -> bool {
+        match &self.furniture_set {
+            Some(set) => set.is_match(line),
+            None => self.furniture.iter().any(|re| re.is_match(line)),
+        }
+    }
+
     /// The month number for a name or abbreviation ("des." → 12).
     pub fn month(&self, name: &str) -> Option<u32> {
         let n = name.trim().trim_end_matches('.').to_lowercase();
@@ -292,6 +340,12 @@ fn alias_pairs(bodies: &BodiesFile) -> Vec<(String, String)> {
     v.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.0.cmp(b.0)));
     v.dedup();
     v.into_iter().map(|(a, c)| (a.to_string(), c.to_string())).collect()
+}
+
+/// The line of the first occurrence of `needle` in `text` (1 if absent):
+/// where a value that parsed but makes no sense was written.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.find(needle).map_or(1, |at| text[..at].matches('\n').count() + 1)
 }
 
 fn parse<T: serde::de::DeserializeOwned>((path, text): &(PathBuf, String)) -> Result<T, RulesError> {
@@ -324,6 +378,14 @@ mod tests {
         assert!(err.contains("labels.toml:"), "{err}");
         let line: usize = err.split(':').nth(1).unwrap().parse().unwrap();
         assert!((2..=3).contains(&line), "{err}");
+    }
+
+    #[test]
+    fn a_value_out_of_range_names_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("months.toml"), "[months]\njanuar = 1\ntolvte = 13\n\n[weekdays]\nnames = []\n").unwrap();
+        let err = Rules::load(Some(dir.path())).unwrap_err().to_string();
+        assert!(err.contains("months.toml:3:") && err.contains("1 to 12"), "{err}");
     }
 
     #[test]
@@ -376,7 +438,7 @@ pub mod labels {
             if !p.is_ascii() || !q.is_ascii() {
                 return eq_fold_unicode(&a[i..], &b[i..]);
             }
-            if p.to_ascii_lowercase() != q.to_ascii_lowercase() {
+            if !p.eq_ignore_ascii_case(&q) {
                 return false;
             }
             i += 1;

@@ -101,6 +101,11 @@ pub fn meeting_title(lines: &[Line], i: usize, rules: &Rules) -> Option<TitleMat
         if i + span > lines.len() {
             break;
         }
+        // What the joined text starts with decides whether a title can
+        // match (join_lines trims each line and skips empty ones).
+        if !rules.may_start_title(lines[i..i + span].iter().find_map(|l| l.text.trim().chars().next())) {
+            continue;
+        }
         let text = join_lines(&lines[i..i + span].iter().map(|l| l.text.as_str()).collect::<Vec<_>>());
         if let Some(m) = match_title_text(&text, rules) {
             // A title wrapped inside the body's name ("… Nasjonalt e-" +

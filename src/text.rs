@@ -85,7 +85,7 @@ pub fn tidy(raw: &str) -> String {
 
 /// A line that is page furniture rather than content.
 pub fn is_furniture(line: &str, rules: &Rules) -> bool {
-    rules.furniture.iter().any(|re| re.is_match(line))
+    rules.is_furniture(line)
 }
 
 /// Join lines into one value. A line-final hyphen after a letter joins the

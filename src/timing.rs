@@ -10,10 +10,10 @@
 //! ```
 //!
 //! Stages are summed over threads, so with `--jobs N` they are CPU-seconds,
-//! not wall time. Decoding in worker processes is timed by the worker (read
-//! + decode, and JSON encoding of its answer) and reported back on a line
-//! of its own (see [`crate::worker`]); the parent times the whole round
-//! trip as `decode-roundtrip`. `output` is the wall time from the end of the
+//! not wall time. Decoding in worker processes is timed by the worker (the
+//! file read and the decode; the JSON encoding of its answer apart) and
+//! reported back on a line of its own (see [`crate::worker`]); the parent
+//! times the whole round trip as `decode-roundtrip`. `output` is the wall time from the end of the
 //! last file's parsing to the exit of the process: writing the datasets,
 //! SQLite, report and summary. Peak RSS: this process's `VmHWM`, and the
 //! largest and summed `VmHWM` of the decoding workers (read from `/proc`

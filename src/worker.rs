@@ -505,7 +505,7 @@ pub fn serve(args: &WorkerArgs) -> i32 {
         if timing {
             let encoded = started.elapsed() - decoded;
             let kb = crate::timing::peak_rss_kb(None).unwrap_or(0);
-            let _ = write!(out, "{}{} {} {kb}\n", crate::timing::WORKER_LINE, decoded.as_nanos(), encoded.as_nanos());
+            let _ = writeln!(out, "{}{} {} {kb}", crate::timing::WORKER_LINE, decoded.as_nanos(), encoded.as_nanos());
         }
         if writeln!(out, "{text}").and_then(|_| out.flush()).is_err() {
             return 0; // the parent went away

@@ -252,7 +252,9 @@ pub fn error_line(rec: &FileRecord) -> String {
         .errors
         .iter()
         .map(|e| match e.page {
-            Some(p) => format!("page {p}: {}", e.message),
+            // A message that already names its page keeps it once.
+            Some(p) if !e.message.starts_with(&format!("page {p} ")) => format!("page {p}: {}", e.message),
+            Some(_) => e.message.clone(),
             None => e.message.clone(),
         })
         .collect::<Vec<_>>()
