@@ -18,6 +18,7 @@ pub mod model;
 pub mod ocr;
 pub mod output;
 pub mod pdf;
+pub mod pdfgen;
 pub mod pipeline;
 pub mod refresh;
 pub mod report;

@@ -36,23 +36,7 @@ const HELVETICA: [u16; 224] = [
     556, 556, 556, 556, 556, 556, 556, 584, 611, 556, 556, 556, 556, 500, 556, 500,
 ];
 
-fn win_ansi(s: &str) -> Vec<u8> {
-    s.chars()
-        .map(|c| match c {
-            '–' => 0x96,
-            '—' => 0x97,
-            '•' => 0x95,
-            '’' => 0x92,
-            '‘' => 0x91,
-            '“' => 0x93,
-            '”' => 0x94,
-            '…' => 0x85,
-            '€' => 0x80,
-            c if (c as u32) < 256 => c as u32 as u8,
-            _ => b'?',
-        })
-        .collect()
-}
+use motebok::pdfgen::win_ansi;
 
 /// A string operand: hex, so no byte needs escaping.
 fn hex(s: &str) -> String {
