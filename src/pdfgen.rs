@@ -29,7 +29,10 @@ pub fn text_pdf(text: &str, per_page: usize) -> Vec<u8> {
         let content = Content { operations: ops };
         // Encoding a content stream of plain operators cannot fail.
         let bytes = content.encode().unwrap_or_default();
-        let content_id = doc.add_object(Stream::new(dictionary! {}, bytes));
+        let mut stream = Stream::new(dictionary! {}, bytes);
+        // Compressed, as real producers write them.
+        let _ = stream.compress();
+        let content_id = doc.add_object(stream);
         let page_id = doc.add_object(dictionary! {
             "Type" => "Page", "Parent" => pages_id, "Contents" => content_id, "Resources" => resources_id,
             "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
