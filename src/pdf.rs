@@ -799,53 +799,9 @@ mod tests {
         }
     }
 
-    /// A PDF from raw object bodies (numbered from 1; object 1 the catalog),
-    /// with a correct xref table. `{stream:...}` bodies are not special: the
-    /// caller writes `/Length` itself via [`stream`].
-    pub(crate) fn raw_pdf(objects: &[String]) -> Vec<u8> {
-        let mut out = b"%PDF-1.4\n".to_vec();
-        let mut offsets = Vec::new();
-        for (i, body) in objects.iter().enumerate() {
-            offsets.push(out.len());
-            out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
-        }
-        let xref = out.len();
-        out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-        for o in offsets {
-            out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-        }
-        out.extend_from_slice(
-            format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
-        );
-        out
-    }
-
-    fn stream(dict: &str, data: &str) -> String {
-        format!("<< {dict} /Length {} >>\nstream\n{data}\nendstream", data.len())
-    }
-
-    /// Two pages; the text of page 1 is drawn only through Form XObject
-    /// /Fm0, which lopdf's extractor does not enter.
-    fn form_text_pdf() -> Vec<u8> {
-        let font = "<< /Font << /F1 5 0 R >> >>";
-        raw_pdf(&[
-            "<< /Type /Catalog /Pages 2 0 R >>".into(),
-            "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>".into(),
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> /XObject << /Fm0 6 0 R >> >> /Contents 7 0 R >>".into(),
-            format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources {font} /Contents 8 0 R >>"),
-            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".into(),
-            stream(
-                &format!("/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources {font}"),
-                "BT /F1 12 Tf 72 700 Td (Vedtak fra tidligere behandlinger) Tj ET",
-            ),
-            stream("", "q /Fm0 Do Q"),
-            stream("", "BT /F1 12 Tf 72 700 Td (Second page text) Tj ET"),
-        ])
-    }
-
     #[test]
     fn pdf_second_engine_reads_text_in_form_xobjects() {
-        let d = decode(&form_text_pdf(), &DecodeOptions::default()).unwrap();
+        let d = decode(&crate::pdfgen::form_xobject_pdf(false), &DecodeOptions::default()).unwrap();
         assert_eq!(d.pages.len(), 2);
         assert_eq!(d.pages[0].engine, Engine::PdfExtract, "{:?}", d.pages[0]);
         assert!(d.pages[0].text.contains("Vedtak fra tidligere behandlinger"), "{:?}", d.pages[0].text);
@@ -855,35 +811,16 @@ mod tests {
         // With the second engine off (the retry after it crashed a worker),
         // the page is reported as failed and the other still extracts.
         let off = DecodeOptions { second_engine: false, ..DecodeOptions::default() };
-        let d = decode(&form_text_pdf(), &off).unwrap();
+        let d = decode(&crate::pdfgen::form_xobject_pdf(false), &off).unwrap();
         assert_eq!(d.pages[0].engine, Engine::None);
         assert_eq!(d.pages[0].text, "");
         assert!(d.pages[0].error.as_deref().unwrap().ends_with(SECOND_ENGINE_OFF));
         assert_eq!(d.pages[1].text.trim(), "Second page text");
     }
 
-    /// Like [`form_text_pdf`], but /Fm0 also draws itself: pdf-extract
-    /// would overflow its stack on page 1.
-    pub(crate) fn self_form_pdf() -> Vec<u8> {
-        let font = "<< /Font << /F1 5 0 R >> >>";
-        raw_pdf(&[
-            "<< /Type /Catalog /Pages 2 0 R >>".into(),
-            "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>".into(),
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> /XObject << /Fm0 6 0 R >> >> /Contents 7 0 R >>".into(),
-            format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources {font} /Contents 8 0 R >>"),
-            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".into(),
-            stream(
-                "/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> /XObject << /Fm0 6 0 R >> >>",
-                "BT /F1 12 Tf 72 700 Td (Loop) Tj ET q /Fm0 Do Q",
-            ),
-            stream("", "q /Fm0 Do Q"),
-            stream("", "BT /F1 12 Tf 72 700 Td (Second page text) Tj ET"),
-        ])
-    }
-
     #[test]
     fn pdf_self_referencing_form_fails_its_page_in_process() {
-        let d = decode(&self_form_pdf(), &DecodeOptions::default()).unwrap();
+        let d = decode(&crate::pdfgen::form_xobject_pdf(true), &DecodeOptions::default()).unwrap();
         assert_eq!(d.pages[0].engine, Engine::None);
         assert!(d.pages[0].error.as_deref().unwrap().contains("draws itself"), "{:?}", d.pages[0]);
         assert_eq!(d.pages[1].text.trim(), "Second page text");
@@ -894,14 +831,14 @@ mod tests {
         // Page 1's content inflates past the limit; page 2 is fine.
         let big = "BT /F1 12 Tf 72 700 Td (x) Tj ET\n".repeat(4000);
         let font = "<< /Font << /F1 5 0 R >> >>";
-        let bytes = raw_pdf(&[
+        let bytes = crate::pdfgen::raw_pdf(&[
             "<< /Type /Catalog /Pages 2 0 R >>".into(),
             "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>".into(),
             format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources {font} /Contents 6 0 R >>"),
             format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources {font} /Contents 7 0 R >>"),
             "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".into(),
-            stream("", &big),
-            stream("", "BT /F1 12 Tf 72 700 Td (Page two) Tj ET"),
+            crate::pdfgen::stream_object("", &big),
+            crate::pdfgen::stream_object("", "BT /F1 12 Tf 72 700 Td (Page two) Tj ET"),
         ]);
         let opts = DecodeOptions { max_decompressed: 10_000, ..DecodeOptions::default() };
         let d = decode(&bytes, &opts).unwrap();

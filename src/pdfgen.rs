@@ -68,6 +68,57 @@ pub fn win_ansi(s: &str) -> Vec<u8> {
         .collect()
 }
 
+/// A PDF from raw object bodies (numbered from 1; object 1 the catalog)
+/// with a correct cross-reference table: for hand-made structures that a
+/// writer library would refuse to produce.
+pub fn raw_pdf<B: AsRef<[u8]>>(objects: &[B]) -> Vec<u8> {
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(body.as_ref());
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+    );
+    out
+}
+
+/// The body of a stream object with `dict` entries and `data`.
+pub fn stream_object(dict: &str, data: &str) -> String {
+    format!("<< {dict} /Length {} >>\nstream\n{data}\nendstream", data.len())
+}
+
+/// Two pages; page 1's text is drawn only through Form XObject /Fm0 (which
+/// lopdf's own extractor does not enter). With `self_drawing`, /Fm0 also
+/// draws itself: a reference cycle that overflows a naive renderer's stack.
+pub fn form_xobject_pdf(self_drawing: bool) -> Vec<u8> {
+    let font = "<< /Font << /F1 5 0 R >> >>";
+    let page_resources = "<< /Font << /F1 5 0 R >> /XObject << /Fm0 6 0 R >> >>";
+    let (form_resources, form_content) = if self_drawing {
+        (page_resources, "BT /F1 12 Tf 72 700 Td (Vedtak fra tidligere behandlinger) Tj ET q /Fm0 Do Q")
+    } else {
+        (font, "BT /F1 12 Tf 72 700 Td (Vedtak fra tidligere behandlinger) Tj ET")
+    };
+    raw_pdf(&[
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>".to_string(),
+        format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources {page_resources} /Contents 7 0 R >>"),
+        format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources {font} /Contents 8 0 R >>"),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_string(),
+        stream_object(&format!("/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources {form_resources}"), form_content),
+        stream_object("", "q /Fm0 Do Q"),
+        stream_object("", "BT /F1 12 Tf 72 700 Td (Second page text) Tj ET"),
+    ])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

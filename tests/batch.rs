@@ -76,45 +76,6 @@ fn extract(inputs: &[&Path], out: &Path, extra: &[&str]) -> Output {
 // recurse until the stack overflows). Page 1 fails, page 2 is read:
 // status `partial`.
 
-fn raw_pdf(objects: &[String]) -> Vec<u8> {
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-    for o in offsets {
-        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
-    );
-    out
-}
-
-fn stream(dict: &str, data: &str) -> String {
-    format!("<< {dict} /Length {} >>\nstream\n{data}\nendstream", data.len())
-}
-
-fn self_drawing_form_pdf() -> Vec<u8> {
-    let res = "<< /Font << /F1 5 0 R >> /XObject << /Fm0 6 0 R >> >>";
-    raw_pdf(&[
-        "<< /Type /Catalog /Pages 2 0 R >>".into(),
-        "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>".into(),
-        format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources {res} /Contents 7 0 R >>"),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 8 0 R >>".into(),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".into(),
-        stream(
-            &format!("/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources {res}"),
-            "BT /F1 12 Tf 72 700 Td (Vedtak fra tidligere behandlinger) Tj ET q /Fm0 Do Q",
-        ),
-        stream("", "q /Fm0 Do Q"),
-        stream("", "BT /F1 12 Tf 72 700 Td (Second page text) Tj ET"),
-    ])
-}
-
 // ---------------------------------------------------------------------------
 // files.csv
 
@@ -186,7 +147,7 @@ fn one_batch_over_every_fixture_and_hostile_input() {
     fault_file(&hostile.join("hang.pdf"), "hang");
     fault_file(&hostile.join("oom.pdf"), "oom");
     fault_file(&hostile.join("overflow.pdf"), "overflow");
-    std::fs::write(hostile.join("self-drawing-form.pdf"), self_drawing_form_pdf()).unwrap();
+    std::fs::write(hostile.join("self-drawing-form.pdf"), motebok::pdfgen::form_xobject_pdf(true)).unwrap();
 
     let out = tmp.path().join("out");
     let timeout = TIMEOUT_S.to_string();
@@ -317,7 +278,7 @@ fn fail_on_and_exit_codes() {
     };
     let good = std::fs::read(fixture("002.pdf")).unwrap();
     let all_ok = dir("all-ok", &[("002.pdf", good.clone())]);
-    let with_partial = dir("partial", &[("002.pdf", good.clone()), ("form.pdf", self_drawing_form_pdf())]);
+    let with_partial = dir("partial", &[("002.pdf", good.clone()), ("form.pdf", motebok::pdfgen::form_xobject_pdf(true))]);
     let with_no_text = dir("no-text", &[("002.pdf", good.clone()), ("scan.pdf", std::fs::read(fixture("scanned/002-scan.pdf")).unwrap())]);
     let with_failed = dir("failed", &[("002.pdf", good), ("empty.pdf", vec![])]);
 

@@ -28,32 +28,11 @@ fn pdf(data: &[u8]) -> Result<motebok::pdf::DecodedPdf, PdfError> {
     motebok::pdf::decode(data, &opts)
 }
 
-/// A PDF from raw object bodies (object 1 the catalog), correct xref table.
-fn raw_pdf(objects: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-        out.extend_from_slice(body);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-    for o in offsets {
-        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
-    );
-    out
-}
-
 fn one_page_with_content(content: &[u8]) -> Vec<u8> {
     let mut stream = format!("<< /Length {} >>\nstream\n", content.len()).into_bytes();
     stream.extend_from_slice(content);
     stream.extend_from_slice(b"\nendstream");
-    raw_pdf(&[
+    motebok::pdfgen::raw_pdf(&[
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_vec(),
@@ -71,7 +50,7 @@ fn deeply_nested_arrays_and_dictionaries_in_an_object() {
         catalog.extend(open.repeat(DEEP).into_bytes());
         catalog.extend(close.repeat(DEEP).into_bytes());
         catalog.extend_from_slice(b" >>");
-        let bytes = raw_pdf(&[
+        let bytes = motebok::pdfgen::raw_pdf(&[
             catalog,
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>".to_vec(),
@@ -104,12 +83,12 @@ fn long_chain_of_page_tree_nodes() {
     }
     objects.push(b"<< /Type /Page /MediaBox [0 0 595 842] >>".to_vec());
     // Whatever lopdf makes of it (the leaf lacks /Parent), it must return.
-    let _ = pdf(&raw_pdf(&objects));
+    let _ = pdf(&motebok::pdfgen::raw_pdf(&objects));
 }
 
 #[test]
 fn page_tree_that_contains_itself() {
-    let bytes = raw_pdf(&[
+    let bytes = motebok::pdfgen::raw_pdf(&[
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>".to_vec(),
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>".to_vec(),

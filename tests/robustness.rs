@@ -254,56 +254,6 @@ fn crashed_workers_are_replaced() {
 // ---------------------------------------------------------------------------
 // Generated PDFs that need the second text engine
 
-/// A PDF from raw object bodies (object 1 the catalog), correct xref table.
-fn raw_pdf(objects: &[String]) -> Vec<u8> {
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-    for o in offsets {
-        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
-    );
-    out
-}
-
-fn stream(dict: &str, data: &str) -> String {
-    format!("<< {dict} /Length {} >>\nstream\n{data}\nendstream", data.len())
-}
-
-/// Two pages; page 1's text is drawn only through Form XObject /Fm0 (which
-/// lopdf's extractor does not enter; pdf-extract does). With `cycle`, /Fm0
-/// also draws itself.
-fn form_pdf(cycle: bool) -> Vec<u8> {
-    let font = "<< /Font << /F1 5 0 R >> >>";
-    let form_resources = if cycle {
-        "<< /Font << /F1 5 0 R >> /XObject << /Fm0 6 0 R >> >>"
-    } else {
-        font
-    };
-    let form_content = if cycle {
-        "BT /F1 12 Tf 72 700 Td (Vedtak fra tidligere behandlinger) Tj ET q /Fm0 Do Q"
-    } else {
-        "BT /F1 12 Tf 72 700 Td (Vedtak fra tidligere behandlinger) Tj ET"
-    };
-    raw_pdf(&[
-        "<< /Type /Catalog /Pages 2 0 R >>".into(),
-        "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>".into(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> /XObject << /Fm0 6 0 R >> >> /Contents 7 0 R >>".into(),
-        format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources {font} /Contents 8 0 R >>"),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".into(),
-        stream(&format!("/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources {form_resources}"), form_content),
-        stream("", "q /Fm0 Do Q"),
-        stream("", "BT /F1 12 Tf 72 700 Td (Second page text) Tj ET"),
-    ])
-}
-
 fn json_of(out: &Path, stem: &str) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(out.join("json").join(format!("{stem}.json"))).unwrap()).unwrap()
 }
@@ -317,14 +267,14 @@ fn second_engine_and_its_crashes() {
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("in");
     std::fs::create_dir(&input).unwrap();
-    std::fs::write(input.join("form.pdf"), form_pdf(false)).unwrap();
+    std::fs::write(input.join("form.pdf"), motebok::pdfgen::form_xobject_pdf(false)).unwrap();
     // A real poison PDF: pdf-extract would recurse into /Fm0 until the
     // stack overflows. Recognised before pdf-extract runs, in any mode.
-    std::fs::write(input.join("self-form.pdf"), form_pdf(true)).unwrap();
+    std::fs::write(input.join("self-form.pdf"), motebok::pdfgen::form_xobject_pdf(true)).unwrap();
     // A PDF on which (the test hook says) pdf-extract takes the worker down:
     // the file is retried without it and keeps lopdf's pages.
     let mut poisoned = b"%MOTEBOK-TEST second-engine-overflow\n".to_vec();
-    poisoned.extend(form_pdf(false));
+    poisoned.extend(motebok::pdfgen::form_xobject_pdf(false));
     std::fs::write(input.join("poisoned.pdf"), poisoned).unwrap();
 
     let out = tmp.path().join("out");
