@@ -424,7 +424,10 @@ fn killed_extract_leaves_the_previous_output_complete() {
         if now == previous {
             landed += 1;
         } else {
-            assert_eq!(files_csv(&target).len(), 60, "after a kill at {delay_ms} ms: a mixed files.csv");
+            // The large batch repeats file names in other directories, so
+            // count rows rather than names.
+            let rows = csv::Reader::from_path(target.join("csv/files.csv")).unwrap().records().count();
+            assert_eq!(rows, 60, "after a kill at {delay_ms} ms: a mixed files.csv");
         }
     }
     assert!(landed > 0, "no kill landed while a run was under way");
