@@ -4,33 +4,45 @@
 //! exists; not a typesetter.
 
 use lopdf::content::{Content, Operation};
-use lopdf::{dictionary, Document, Object, Stream};
+use lopdf::{dictionary, Dictionary, Document, Object, Stream};
 
 /// A PDF of `text`, `per_page` non-empty lines a page.
 pub fn text_pdf(text: &str, per_page: usize) -> Vec<u8> {
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let contents: Vec<Vec<u8>> = lines
+        .chunks(per_page.max(1))
+        .map(|chunk| {
+            let mut ops = Vec::new();
+            for (i, line) in chunk.iter().enumerate() {
+                let y = 800 - 14 * i as i64;
+                ops.push(Operation::new("BT", vec![]));
+                ops.push(Operation::new("Tf", vec!["F1".into(), 9.into()]));
+                ops.push(Operation::new("Td", vec![40.into(), y.into()]));
+                ops.push(Operation::new("Tj", vec![Object::String(win_ansi(line), lopdf::StringFormat::Literal)]));
+                ops.push(Operation::new("ET", vec![]));
+            }
+            // Encoding a content stream of plain operators cannot fail.
+            Content { operations: ops }.encode().unwrap_or_default()
+        })
+        .collect();
+    content_pdf(helvetica(), &contents)
+}
+
+/// The standard Helvetica font with WinAnsi encoding.
+pub fn helvetica() -> Dictionary {
+    dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding" }
+}
+
+/// A PDF of A4 pages, one a content stream (compressed, as real producers
+/// write them), with `font` as resource `/F1`.
+pub fn content_pdf(font: Dictionary, contents: &[Vec<u8>]) -> Vec<u8> {
     let mut doc = Document::with_version("1.4");
     let pages_id = doc.new_object_id();
-    let font_id = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
-    });
+    let font_id = doc.add_object(font);
     let resources_id = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font_id } });
-    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     let mut kids = Vec::new();
-    for chunk in lines.chunks(per_page.max(1)) {
-        let mut ops = Vec::new();
-        for (i, line) in chunk.iter().enumerate() {
-            let y = 800 - 14 * i as i64;
-            ops.push(Operation::new("BT", vec![]));
-            ops.push(Operation::new("Tf", vec!["F1".into(), 9.into()]));
-            ops.push(Operation::new("Td", vec![40.into(), y.into()]));
-            ops.push(Operation::new("Tj", vec![Object::String(win_ansi(line), lopdf::StringFormat::Literal)]));
-            ops.push(Operation::new("ET", vec![]));
-        }
-        let content = Content { operations: ops };
-        // Encoding a content stream of plain operators cannot fail.
-        let bytes = content.encode().unwrap_or_default();
-        let mut stream = Stream::new(dictionary! {}, bytes);
-        // Compressed, as real producers write them.
+    for content in contents {
+        let mut stream = Stream::new(dictionary! {}, content.clone());
         let _ = stream.compress();
         let content_id = doc.add_object(stream);
         let page_id = doc.add_object(dictionary! {

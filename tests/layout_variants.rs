@@ -10,25 +10,7 @@ use regex::Regex;
 
 const FLOOR: f64 = 0.95;
 
-/// Split lines longer than `width` at word boundaries (a narrower column or
-/// a larger font).
-fn rewrap(text: &str, width: usize) -> String {
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let mut cur = String::new();
-        for word in line.split_whitespace() {
-            if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
-                out.push(std::mem::take(&mut cur));
-            }
-            if !cur.is_empty() {
-                cur.push(' ');
-            }
-            cur.push_str(word);
-        }
-        out.push(cur);
-    }
-    out.join("\n")
-}
+use common::rewrap;
 
 /// Join a line with the next when the next starts in lower case (a wider
 /// column: reflowed paragraphs).

@@ -64,28 +64,9 @@ fn words(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Split lines longer than `width` characters at word boundaries.
-fn rewrap(text: &str, width: usize) -> String {
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let mut cur = String::new();
-        for word in line.split_whitespace() {
-            if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
-                out.push(std::mem::take(&mut cur));
-            }
-            if !cur.is_empty() {
-                cur.push(' ');
-            }
-            cur.push_str(word);
-        }
-        out.push(cur);
-    }
-    out.join("\n")
-}
-
 /// The seed's non-empty lines, rewrapped to fit the page.
 fn seed_lines(id: &str) -> Vec<String> {
-    rewrap(&common::seed(id), 70).lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect()
+    common::rewrap(&common::seed(id), 70).lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect()
 }
 
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -98,37 +79,18 @@ enum FontKind {
 
 /// A PDF of one page a content stream, font `/F1`.
 fn pdf_of(contents: &[String], font: FontKind) -> Vec<u8> {
-    let mut doc = Document::with_version("1.7");
-    let pages_id = doc.new_object_id();
-    let font_id = match font {
-        FontKind::Standard => doc.add_object(dictionary! {
-            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
-        }),
+    let font = match font {
+        FontKind::Standard => motebok::pdfgen::helvetica(),
         FontKind::WithWidths => {
             let widths: Vec<Object> = HELVETICA.iter().map(|&w| Object::Integer(w as i64)).collect();
-            doc.add_object(dictionary! {
+            dictionary! {
                 "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "ABCDEF+LiberationSans",
                 "Encoding" => "WinAnsiEncoding", "FirstChar" => 32, "LastChar" => 255, "Widths" => widths,
-            })
+            }
         }
     };
-    let resources_id = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font_id } });
-    let mut kids = Vec::new();
-    for content in contents {
-        let content_id = doc.add_object(Stream::new(dictionary! {}, content.clone().into_bytes()));
-        let page_id = doc.add_object(dictionary! {
-            "Type" => "Page", "Parent" => pages_id, "Contents" => content_id, "Resources" => resources_id,
-            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-        });
-        kids.push(Object::from(page_id));
-    }
-    let count = kids.len() as i64;
-    doc.objects.insert(pages_id, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }));
-    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog_id);
-    let mut bytes = Vec::new();
-    doc.save_to(&mut bytes).expect("PDF written");
-    bytes
+    let contents: Vec<Vec<u8>> = contents.iter().map(|c| c.clone().into_bytes()).collect();
+    motebok::pdfgen::content_pdf(font, &contents)
 }
 
 fn top(i: usize) -> f64 {

@@ -28,21 +28,7 @@ fn run(inputs: &[&Path], out: &Path, extra: &[&str]) -> (i32, String) {
     (o.status.code().unwrap_or(-1), err)
 }
 
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(root, &p, out);
-            } else {
-                out.insert(p.strip_prefix(root).unwrap().to_string_lossy().to_string(), std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
+use common::tree;
 
 fn changes(out: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(out.join("changes.json")).unwrap()).unwrap()
