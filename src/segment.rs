@@ -324,7 +324,7 @@ mod tests {
     use super::*;
 
     fn lines(text: &str) -> Vec<Line> {
-        text.lines().filter(|l| !l.trim().is_empty()).map(|l| Line::new(l.trim(), 1)).collect()
+        crate::text::lines_of(text, 1)
     }
 
     #[test]
