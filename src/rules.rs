@@ -82,6 +82,7 @@ pub struct ParticipantLabels {
     pub substitute: Vec<String>,
     pub observer: Vec<String>,
     pub other: Vec<String>,
+    pub secretariat: Vec<String>,
     pub observer_markers: Vec<String>,
     pub substitute_for: Vec<String>,
 }

@@ -244,6 +244,12 @@ fn memo_boxes(lines: &[Line], rules: &Rules) -> Vec<usize> {
 /// ("til å prøve ut …" in running text is no label).
 fn box_label<'a>(line: &'a str, rules: &Rules) -> Option<(MemoLabel, &'a str)> {
     line.chars().next().filter(|c| c.is_uppercase())?;
+    // "Til stede …" opens a participant list, not a box's "Til".
+    let p = &rules.labels.participants;
+    let headings = [&p.present, &p.absent, &p.members, &p.substitute, &p.observer, &p.other, &p.secretariat];
+    if headings.iter().any(|h| strip_label(line, h).is_some()) {
+        return None;
+    }
     memo_label(line, rules)
 }
 
@@ -254,7 +260,8 @@ fn box_label_plausible(k: MemoLabel, rest: &str, rules: &Rules) -> bool {
         return true;
     }
     match k {
-        MemoLabel::Sak => crate::fields::sak::find_sak(rest).is_some_and(|(_, r)| r.start == 0),
+        // "Saksnummer 14/22": the number alone, not "Sak 40/24 Godkjenning …".
+        MemoLabel::Sak => crate::fields::sak::find_sak(rest).is_some_and(|(_, r)| r.start == 0 && rest[r.end..].trim().is_empty()),
         MemoLabel::Date => crate::dates::find_date(rest, None, rules).is_some(),
         MemoLabel::SakType => rules.documents.sak_types.names.iter().any(|t| eq_fold(t, rest.trim())),
         MemoLabel::To => rest.len() < 60,

@@ -113,3 +113,27 @@ slutt takker vi for innspillene.
     assert!(d.iter().all(|d| d.kind == DocumentKind::Other), "{d:?}");
     assert!(d.iter().all(|d| d.items.is_empty() && d.participants.is_empty()));
 }
+
+#[test]
+fn other_header_and_heading_words_from_the_rules() {
+    let text = "Referat fra møte i NUIT
+Møte 5/2024
+Dato 12. juni 2024
+Tidspunkt 10.00 – 15.00
+Lokale Storo, Oslo
+Til stede Ola Nordmann (Helse Vest RHF)
+Sekretariat Kari Hansen
+Per Berg
+Sak 40/24 Godkjenning av innkalling og dagsorden
+Vedtak: NUIT godkjenner innkalling og dagsorden.
+";
+    let d = parse(text);
+    // "Dato …", "Til stede …" and "Sak 40/24 …" close together are no memo box.
+    assert_eq!(d.iter().map(|d| d.kind).collect::<Vec<_>>(), vec![DocumentKind::Minutes]);
+    let m = d[0].meeting.as_ref().unwrap();
+    assert_eq!((m.start_time.as_deref(), m.end_time.as_deref()), (Some("10:00"), Some("15:00")));
+    assert_eq!(m.location.as_deref(), Some("Storo, Oslo"));
+    let staff: Vec<_> = d[0].participants.iter().filter(|p| p.role == Role::Secretariat).map(|p| p.name.as_str()).collect();
+    assert_eq!(staff, vec!["Kari Hansen", "Per Berg"]);
+    assert!(d[0].unknown_labels.is_empty(), "{:?}", d[0].unknown_labels);
+}

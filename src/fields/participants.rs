@@ -30,13 +30,14 @@ pub struct Section {
 pub fn section_heading(lines: &[Line], i: usize, rules: &Rules) -> Option<(Section, String, usize)> {
     let p = &rules.labels.participants;
     let line = lines[i].text.as_str();
-    let table: [(&Vec<String>, Role, bool); 6] = [
+    let table: [(&Vec<String>, Role, bool); 7] = [
         (&p.absent, Role::Member, true),
         (&p.present, Role::Member, false),
         (&p.members, Role::Member, false),
         (&p.substitute, Role::Substitute, false),
         (&p.observer, Role::Observer, false),
         (&p.other, Role::Other, false),
+        (&p.secretariat, Role::Secretariat, false),
     ];
     let mut best: Option<(usize, Section, &str)> = None;
     for (labels, role, absent) in table {
