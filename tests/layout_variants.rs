@@ -138,3 +138,37 @@ fn standard_font_pdf_from_another_producer() {
         assert!(f1 >= FLOOR, "{id}: f1 {f1:.4}");
     }
 }
+
+/// Print each memo header box as a bordered two-column table read row by
+/// row: every label followed by its value, instead of the labels first and
+/// the values after them.
+fn boxes_as_tables(text: &str) -> String {
+    let labels = ["Til", "Dato", "Saksnummer", "Type", "Innretning", "Fra", "Sakseier", "Saksbehandler"];
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        // A run of bare labels followed by as many values.
+        let n = lines[i..].iter().take_while(|l| labels.contains(l)).count();
+        if n >= 2 && i + 2 * n <= lines.len() {
+            for k in 0..n {
+                out.push(lines[i + k].to_string());
+                out.push(lines[i + n + k].to_string());
+            }
+            i += 2 * n;
+        } else {
+            out.push(lines[i].to_string());
+            i += 1;
+        }
+    }
+    out.join("\n")
+}
+
+#[test]
+fn memo_boxes_as_tables() {
+    for id in ["000", "001", "004"] {
+        let text = boxes_as_tables(&common::seed(id));
+        assert_ne!(text.split_whitespace().collect::<Vec<_>>(), common::seed(id).split_whitespace().collect::<Vec<_>>(), "{id}: the transform changed something");
+        check(id, "boxes", &text, 55);
+    }
+}

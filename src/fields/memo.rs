@@ -185,6 +185,20 @@ mod tests {
     }
 
     #[test]
+    fn box_as_a_table_read_row_by_row() {
+        // A bordered two-column box: each label followed by its value.
+        let rules = Rules::embedded();
+        let l = lines("Tittel\nForslag til vedtak\nNUIT tar saken til orientering.\nTil\nMøte 3/25\nFra\nLucie Aunan\nDato\n11.09.2025\nSaksbehandler\nSiv Ingebrigtsen\nSaksnummer\n31/25\nInnretning\nOrientering\nTekst som følger boksen, lang nok til å være brødtekst.\n");
+        let m = parse_memo(&l, 1, 3, None, &rules);
+        assert_eq!(m.meeting_label.as_deref(), Some("3/25"));
+        assert_eq!(m.date.as_deref(), Some("2025-09-11"));
+        assert_eq!(m.sak.as_deref(), Some("31/25"));
+        assert_eq!(m.sak_type.as_deref(), Some("Orientering"));
+        assert_eq!(m.owner.as_deref(), Some("Lucie Aunan"));
+        assert_eq!(m.case_officers, vec!["Siv Ingebrigtsen"]);
+    }
+
+    #[test]
     fn officers_with_titles_are_not_split() {
         assert_eq!(split_officers("Terje Wistner, avdelingsdirektør KS"), vec!["Terje Wistner, avdelingsdirektør KS"]);
         assert_eq!(split_officers("Beate Sørslett, Bjørn Nilsen"), vec!["Beate Sørslett", "Bjørn Nilsen"]);
