@@ -54,10 +54,6 @@ pub fn fixture(rel: &str) -> PathBuf {
     root().join("fixtures").join(rel)
 }
 
-pub fn exists(p: &Path) -> bool {
-    p.exists()
-}
-
 /// A PDF with the given text, one line a text line, in Helvetica (a
 /// standard, non-embedded font with WinAnsi encoding: another producer than
 /// the fixtures' embedded TrueType). `per_page` lines a page.
