@@ -330,26 +330,24 @@ fn letter_starts(lines: &[Line], rules: &Rules) -> Vec<usize> {
 mod tests {
     use super::*;
 
-    fn lines(text: &str) -> Vec<Line> {
-        crate::text::lines_of(text, 1)
-    }
+    use crate::text::lines_of;
 
     #[test]
     fn titles_need_a_header_to_start_a_document() {
         let rules = Rules::embedded();
-        let l = lines("Referat fra ekstramøte i NUIT\nMøte 4/2021\nDato 15. september 2021\n");
+        let l = lines_of("Referat fra ekstramøte i NUIT\nMøte 4/2021\nDato 15. september 2021\n", 1);
         let s = segment(&l, &rules);
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].kind, DocumentKind::Minutes);
         // The same words in running text start nothing.
-        let l = lines("Tekst om saken.\nMøte i NUIT\nvar godt.\nMer tekst her.\n");
+        let l = lines_of("Tekst om saken.\nMøte i NUIT\nvar godt.\nMer tekst her.\n", 1);
         assert!(segment(&l, &rules).iter().all(|s| s.kind == DocumentKind::Other));
     }
 
     #[test]
     fn wrapped_title_is_one_title() {
         let rules = Rules::embedded();
-        let l = lines("Referat fra ekstra møte i Nasjonalt e-\nhelsestyre\nMøte 5/2021\nDato 4. november 2021\n");
+        let l = lines_of("Referat fra ekstra møte i Nasjonalt e-\nhelsestyre\nMøte 5/2021\nDato 4. november 2021\n", 1);
         let t = meeting_title(&l, 0, &rules).unwrap();
         assert_eq!(t.lines, 2);
         assert_eq!(t.body.as_deref(), Some("Nasjonalt e-helsestyre"));
@@ -359,8 +357,9 @@ mod tests {
     #[test]
     fn memo_starts_at_title_above_its_proposal_box_anywhere() {
         let rules = Rules::embedded();
-        let l = lines(
+        let l = lines_of(
             "Møte i NUIT\nMøte 2/22\nDato 8. april 2022\n15/22 Eventuelt\nNy strategi – mål og tiltak\nForslag til vedtak\nNUIT ber om innspill.\nBakgrunn\nLang tekst.\nTil\nDato\nSaksnummer\nType\nMøte 2/22\n08.04.2022\n14/22\nDrøfting\nMer tekst.\n",
+            1,
         );
         let s = segment(&l, &rules);
         let kinds: Vec<_> = s.iter().map(|s| s.kind).collect();

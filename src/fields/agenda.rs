@@ -332,9 +332,7 @@ fn read_detail(first: String, lines: &[Line], rules: &Rules) -> Detail {
 mod tests {
     use super::*;
 
-    fn lines(text: &str) -> Vec<Line> {
-        crate::text::lines_of(text, 1)
-    }
+    use crate::text::lines_of;
 
     #[test]
     fn row_by_row_and_cell_by_cell_tables_read_the_same() {
@@ -342,7 +340,7 @@ mod tests {
         let rows = "Sak Agenda NUIT Tidspunkt Sakstype\n27/25 Anskaffelse DHO løsning for Nordlandssykehuset HF\nmed opsjoner for kommuner\n10:55 Drøfting\nLunsj 11:40\n28/25 Eventuelt 15:10\n";
         let cells = "Sak\nTema\nTidspunkt\nSakstype\n27/25\nAnskaffelse DHO løsning for Nordlandssykehuset HF\nmed opsjoner for kommuner\n10:55\nDrøfting\nLunsj 11:40\n28/25\nEventuelt\n15:10\n";
         for text in [rows, cells] {
-            let items = parse_items(&lines(text), Some(2025), &rules);
+            let items = parse_items(&lines_of(text, 1), Some(2025), &rules);
             let got: Vec<_> = items.iter().map(|i| (i.sak.as_str(), i.title.as_deref(), i.time.as_deref(), i.sak_type.as_deref())).collect();
             assert_eq!(
                 got,
@@ -359,7 +357,7 @@ mod tests {
     fn details_give_proposals_decisions_and_attachments() {
         let rules = Rules::embedded();
         let text = "Sak Tema Sakstype\n13/22 Godkjenning av innkalling Godkjenning\n14/22 Ny strategi Drøfting\nSak Tema\n13/22 Godkjenning av innkalling Godkjenning\nForslag til vedtak:\nNUIT godkjenner innkalling og dagsorden.\n14/22 Ny strategi Drøfting\nTekst om saken.\nVedlegg 1:\nToppnotat Ny\nstrategi\nForslag til vedtak:\nNUIT ber Direktoratet for e-\nhelse ta med seg innspill.\n";
-        let items = parse_items(&lines(text), Some(2022), &rules);
+        let items = parse_items(&lines_of(text, 1), Some(2022), &rules);
         assert_eq!(items.len(), 2);
         assert_eq!(items[0].proposed_decision.as_deref(), Some("NUIT godkjenner innkalling og dagsorden."));
         assert_eq!(items[1].proposed_decision.as_deref(), Some("NUIT ber Direktoratet for e-helse ta med seg innspill."));
@@ -371,7 +369,7 @@ mod tests {
     fn minutes_decision_runs_to_the_next_sak() {
         let rules = Rules::embedded();
         let text = "Sak Tema\n21/21 Godkjenning\nDet kom ingen innspill.\nVedtak:\nNUIT godkjenner\ninnkalling.\n22/21 Eventuelt\nIngen saker.\n";
-        let items = parse_items(&lines(text), Some(2021), &rules);
+        let items = parse_items(&lines_of(text, 1), Some(2021), &rules);
         assert_eq!(items.len(), 2);
         assert_eq!(items[0].decision.as_deref(), Some("NUIT godkjenner innkalling."));
         assert_eq!(items[1].decision, None);

@@ -156,14 +156,12 @@ pub fn split_officers(value: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn lines(text: &str) -> Vec<Line> {
-        crate::text::lines_of(text, 1)
-    }
+    use crate::text::lines_of;
 
     #[test]
     fn labels_apart_from_values() {
         let rules = Rules::embedded();
-        let l = lines("Ny strategi\nForslag til vedtak\nNUIT ber om innspill.\nBakgrunn\nTekst.\nTil\nDato\nSaksnummer\nType\nMøte 2/22\n08.04.2022\n14/22\nDrøfting\nFra\nSaksbehandler\nKarl Vestli\nSiv Ingebrigtsen/Nina Bjørlykke/Anne\nGreibrokk\nDette er lang tekst som følger boksen.\n");
+        let l = lines_of("Ny strategi\nForslag til vedtak\nNUIT ber om innspill.\nBakgrunn\nTekst.\nTil\nDato\nSaksnummer\nType\nMøte 2/22\n08.04.2022\n14/22\nDrøfting\nFra\nSaksbehandler\nKarl Vestli\nSiv Ingebrigtsen/Nina Bjørlykke/Anne\nGreibrokk\nDette er lang tekst som følger boksen.\n", 1);
         let m = parse_memo(&l, 1, 5, Some(2022), &rules);
         assert_eq!(m.title.as_deref(), Some("Ny strategi"));
         assert_eq!(m.proposed_decision.as_deref(), Some("NUIT ber om innspill."));
@@ -178,7 +176,7 @@ mod tests {
     #[test]
     fn labels_with_their_values_on_the_same_line() {
         let rules = Rules::embedded();
-        let l = lines("Tittel\nForslag til vedtak\nNUIT tar saken til orientering.\nTil: Møte 3/25\nDato: 11.09.2025\nSaksnummer: 31/25\nInnretning: Orientering\nSakseier: Lucie Aunan\nSaksbehandler: Siv Ingebrigtsen\nTekst.\n");
+        let l = lines_of("Tittel\nForslag til vedtak\nNUIT tar saken til orientering.\nTil: Møte 3/25\nDato: 11.09.2025\nSaksnummer: 31/25\nInnretning: Orientering\nSakseier: Lucie Aunan\nSaksbehandler: Siv Ingebrigtsen\nTekst.\n", 1);
         let m = parse_memo(&l, 1, 3, None, &rules);
         assert_eq!((m.sak.as_deref(), m.sak_type.as_deref(), m.owner.as_deref()), (Some("31/25"), Some("Orientering"), Some("Lucie Aunan")));
         assert_eq!(m.date.as_deref(), Some("2025-09-11"));
@@ -188,7 +186,7 @@ mod tests {
     fn box_as_a_table_read_row_by_row() {
         // A bordered two-column box: each label followed by its value.
         let rules = Rules::embedded();
-        let l = lines("Tittel\nForslag til vedtak\nNUIT tar saken til orientering.\nTil\nMøte 3/25\nFra\nLucie Aunan\nDato\n11.09.2025\nSaksbehandler\nSiv Ingebrigtsen\nSaksnummer\n31/25\nInnretning\nOrientering\nTekst som følger boksen, lang nok til å være brødtekst.\n");
+        let l = lines_of("Tittel\nForslag til vedtak\nNUIT tar saken til orientering.\nTil\nMøte 3/25\nFra\nLucie Aunan\nDato\n11.09.2025\nSaksbehandler\nSiv Ingebrigtsen\nSaksnummer\n31/25\nInnretning\nOrientering\nTekst som følger boksen, lang nok til å være brødtekst.\n", 1);
         let m = parse_memo(&l, 1, 3, None, &rules);
         assert_eq!(m.meeting_label.as_deref(), Some("3/25"));
         assert_eq!(m.date.as_deref(), Some("2025-09-11"));

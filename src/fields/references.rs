@@ -178,15 +178,14 @@ fn acronym(text: &str) -> Option<&str> {
 mod tests {
     use super::*;
 
-    fn lines(text: &str) -> Vec<Line> {
-        crate::text::lines_of(text, 1)
-    }
+    use crate::text::lines_of;
 
     #[test]
     fn rows_with_notes_bodies_dates_and_split_cells() {
         let rules = Rules::embedded();
-        let l = lines(
+        let l = lines_of(
             "Vedtak fra tidligere behandlinger i styringsmodellen\nSak Tema Vedtaksformulering\n7/22 (30.03.22)\nMøtet er ikke\navholdt\nNEHS\nNasjonal e-helsestrategi fra\n2023. Drøfte utkast med Nasjonalt\ne-helsestyre.\nForslag til vedtak: Direktoratet for e-helse tar med\nseg innspill.\nNUIT 44/20 Porteføljestyring 2.0 NUIT ber Direktoratet for e-helse ta\nmed seg innspill.\n21/25 NUFA 28.09.25 Endring av mandat for\nNUFA\nNUFA har gitt sine innspill.\n19/25\nNUFA\n28.08.2025\nKvalitetsprosjektet for nesten-\nhendelser\nFHI tar med seg innspill.\n",
+            1,
         );
         let refs = parse_references(&l, None, &rules);
         let got: Vec<_> = refs.iter().map(|r| (r.sak.as_str(), r.date.as_deref(), r.body.as_deref(), r.title.as_deref(), r.decision.as_deref())).collect();
