@@ -1,13 +1,9 @@
-//! The command line: argument parsing and exit codes, nothing else.
+//! The command line as clap reads it: flags as typed, shape-checked only.
+//! [`crate::cmd`] turns them into the options of the stages and runs them.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-
-/// Exit codes, documented in the README.
-pub const EXIT_OK: i32 = 0;
-pub const EXIT_SOME_FAILED: i32 = 1;
-pub const EXIT_USAGE: i32 = 2;
 
 #[derive(Debug, Parser)]
 #[command(name = "motebok", version, about = "Meeting PDFs of Norwegian governance bodies in, clean citable datasets out.")]
@@ -38,7 +34,7 @@ pub enum FailOn {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OcrMode {
+pub enum OcrArg {
     /// OCR pages that have no usable text layer.
     Auto,
     /// OCR every page.
@@ -74,8 +70,8 @@ pub struct ExtractArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Failed)]
     pub fail_on: FailOn,
     /// When to run OCR.
-    #[arg(long, value_enum, default_value_t = OcrMode::Auto)]
-    pub ocr: OcrMode,
+    #[arg(long, value_enum, default_value_t = OcrArg::Auto)]
+    pub ocr: OcrArg,
     /// Re-extract every file, ignoring the manifest of the previous run.
     #[arg(long)]
     pub force: bool,
@@ -135,40 +131,13 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
     Ok((n * mult as f64) as u64)
 }
 
-/// Parse arguments, run, and return the process exit code.
-pub fn main() -> i32 {
-    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    // A bare `motebok` (what `cargo run --release` runs) extracts the
-    // bundled fixtures into output/.
-    let cli = if argv.len() <= 1 {
-        Cli::parse_from(["motebok", "extract", "fixtures", "--out", "output", "--fail-on", "never"])
-    } else {
-        match Cli::try_parse_from(&argv) {
-            Ok(c) => c,
-            Err(e) => {
-                let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
-                let _ = e.print();
-                return code;
-            }
+impl From<OcrArg> for crate::ocr::Mode {
+    fn from(a: OcrArg) -> Self {
+        match a {
+            OcrArg::Auto => crate::ocr::Mode::Auto,
+            OcrArg::Always => crate::ocr::Mode::Always,
+            OcrArg::Never => crate::ocr::Mode::Never,
         }
-    };
-    match cli.command {
-        None => {
-            eprintln!("motebok: no command (try `motebok extract PATH... --out DIR`)");
-            EXIT_USAGE
-        }
-        Some(Command::Extract(args)) => crate::pipeline::run_cli(&args),
-        Some(Command::Eval(args)) => match crate::eval::run_cli(&args.gold, &args.out, args.json, args.verbose) {
-            Ok(text) => {
-                print!("{text}");
-                EXIT_OK
-            }
-            Err(e) => {
-                eprintln!("motebok eval: {e}");
-                EXIT_USAGE
-            }
-        },
-        Some(Command::Worker(args)) => crate::worker::serve(&args),
     }
 }
 

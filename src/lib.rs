@@ -10,12 +10,14 @@
 //! between bodies and eras.
 
 pub mod cli;
+pub mod cmd;
 pub mod dates;
 pub mod eval;
 pub mod fields;
 pub mod merge;
 pub mod model;
 pub mod ocr;
+pub mod options;
 pub mod output;
 pub mod pdf;
 pub mod pdfgen;
@@ -26,4 +28,5 @@ pub mod rules;
 pub mod segment;
 pub mod text;
 pub mod timing;
+pub mod util;
 pub mod worker;

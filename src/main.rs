@@ -1,3 +1,3 @@
 fn main() {
-    std::process::exit(motebok::cli::main());
+    std::process::exit(motebok::cmd::main());
 }

@@ -52,6 +52,7 @@ use std::collections::BTreeMap;
 
 use crate::fields::sak::find_sak;
 use crate::model::{Document, DocumentKind, FileRecord, Item};
+use crate::util::normalise_ws;
 
 /// A document of a file: `file` + 1-based `doc` + its kind.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -207,11 +208,6 @@ impl Merged {
     }
 }
 
-/// Runs of whitespace as one space, ends trimmed.
-pub fn normalise_ws(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// The meeting a document is about, when fully known.
 pub fn meeting_key(d: &Document) -> Option<MeetingKey> {
     let body = d.body.clone()?;
@@ -301,7 +297,7 @@ pub fn merge(records: &[&FileRecord]) -> Merged {
                 memos_pending.push((src, d));
                 continue;
             }
-            if !crate::output::tables::is_meeting_doc(d) {
+            if !d.is_meeting() {
                 continue;
             }
             let Some(key) = meeting_key(d) else {

@@ -32,6 +32,32 @@ pub struct Source {
     pub producer: Option<String>,
 }
 
+impl FileRecord {
+    /// `files.error`: the record's errors on one line; empty for status ok.
+    pub fn error_line(&self) -> String {
+        if self.status == Status::Ok {
+            return String::new();
+        }
+        let joined = self
+            .errors
+            .iter()
+            .map(|e| match e.page {
+                // A message that already names its page keeps it once.
+                Some(p) if !e.message.starts_with(&format!("page {p} ")) => format!("page {p}: {}", e.message),
+                Some(_) => e.message.clone(),
+                None => e.message.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let line = crate::util::normalise_ws(&joined);
+        if line.is_empty() {
+            format!("{}: no reason recorded", self.status.as_str())
+        } else {
+            line
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -152,6 +178,16 @@ impl Document {
             ocr_confidence: None,
             unknown_labels: Vec::new(),
         }
+    }
+
+    /// A document that gets a `meetings.csv` row: agendas and minutes, and
+    /// anything else that carries a meeting header, participants or items
+    /// (so that participants → meetings and items → meetings always resolve).
+    pub fn is_meeting(&self) -> bool {
+        matches!(self.kind, DocumentKind::Agenda | DocumentKind::Minutes)
+            || self.meeting.is_some()
+            || !self.participants.is_empty()
+            || !self.items.is_empty()
     }
 }
 

@@ -6,32 +6,29 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
-use crate::cli::{ExtractArgs, FailOn, OcrMode, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE};
+use std::time::Duration;
+
 use crate::model::{Engine, FileRecord, PageError, PageInfo, Source, Status};
+use crate::options::RunOptions;
 use crate::pdf::{DecodeOptions, DecodedPdf};
 use crate::rules::Rules;
+use crate::util::{page_list, sha256_hex};
+pub use crate::worker::DecodeFailure;
 
 /// What every file of a batch is processed with.
 pub struct Context {
     pub rules: Rules,
     pub decode: DecodeOptions,
-    pub ocr: OcrMode,
+    pub ocr: crate::ocr::Mode,
 }
 
 impl Context {
     /// Default decoding and OCR settings with the given rules.
     pub fn new(rules: Rules) -> Context {
-        Context { rules, decode: DecodeOptions::default(), ocr: OcrMode::Auto }
+        Context { rules, decode: DecodeOptions::default(), ocr: crate::ocr::Mode::Auto }
     }
 }
-
-/// Why a file yielded no pages at all. The message is the one-line reason
-/// written to files.csv.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{0}")]
-pub struct DecodeFailure(pub String);
 
 /// Every `*.pdf` under the given paths (files are taken as given), sorted,
 /// without duplicates.
@@ -61,10 +58,6 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         }
     }
     Ok(())
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(bytes))
 }
 
 /// Build the record of one file from its bytes and what decoding gave.
@@ -136,21 +129,6 @@ pub fn record_from_decoded(
     }
 }
 
-/// "1-3, 5" for [1, 2, 3, 5].
-pub fn page_list(pages: &[u32]) -> String {
-    let mut parts = Vec::new();
-    let mut i = 0;
-    while i < pages.len() {
-        let mut j = i;
-        while j + 1 < pages.len() && pages[j + 1] == pages[j] + 1 {
-            j += 1;
-        }
-        parts.push(if i == j { pages[i].to_string() } else { format!("{}-{}", pages[i], pages[j]) });
-        i = j + 1;
-    }
-    parts.join(", ")
-}
-
 /// The OCR step (issue 5): replace the pages that need OCR under
 /// `ctx.ocr` with OCR'd pages, in place. Runs in this process after
 /// decoding, wherever decoding happened: tesseract and pdftoppm are
@@ -213,54 +191,59 @@ impl Summary {
     }
 }
 
-/// `motebok extract`: run the batch and return the exit code.
-pub fn run_cli(args: &ExtractArgs) -> i32 {
+/// Why a run could not produce its output. The previous output, if any, is
+/// untouched in every case.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("rules: {0}")]
+    Rules(#[from] crate::rules::RulesError),
+    #[error("{0}")]
+    Inputs(String),
+    #[error("cannot start {0} worker threads: {1}")]
+    Threads(usize, String),
+    #[error("output: {0}")]
+    Output(#[from] crate::output::OutputError),
+}
+
+/// What a completed run did.
+#[derive(Debug)]
+pub struct RunOutcome {
+    pub summary: Summary,
+    /// The changelog and the validation report, as written.
+    pub written: crate::output::RunOutput,
+    pub elapsed: std::time::Duration,
+}
+
+/// `motebok extract`: every input through the stages, then the datasets.
+pub fn run(opts: &RunOptions) -> Result<RunOutcome, RunError> {
     let started = Instant::now();
-    let rules = match Rules::load(args.rules.as_deref()) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("motebok: rules: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    let inputs = match collect_inputs(&args.paths) {
-        Ok(i) => i,
-        Err(e) => {
-            eprintln!("motebok: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    // Decoding runs in worker processes unless --no-isolation.
-    let isolation = if args.no_isolation {
-        None
-    } else {
-        let timeout = std::time::Duration::from_secs(args.timeout.max(1));
-        match crate::worker::PoolConfig::current_exe(timeout, Some(args.max_memory), args.test_faults) {
+    let rules = Rules::load(opts.rules_dir.as_deref())?;
+    let inputs = collect_inputs(&opts.inputs).map_err(RunError::Inputs)?;
+    // Decoding runs in worker processes unless isolation is off.
+    let isolation = if opts.isolation {
+        match crate::worker::PoolConfig::current_exe(opts.timeout.max(Duration::from_secs(1)), opts.max_memory, opts.test_faults) {
             Ok(config) => Some(std::sync::Arc::new(crate::worker::Pool::new(config))),
             Err(e) => {
                 eprintln!("motebok: cannot find own binary for decoding workers ({e}); decoding in-process");
                 None
             }
         }
+    } else {
+        None
     };
     let ctx = Context {
         rules,
-        decode: DecodeOptions { password: args.password.clone(), isolation, ..DecodeOptions::default() },
-        ocr: args.ocr,
+        decode: DecodeOptions { password: opts.password.clone(), isolation, ..DecodeOptions::default() },
+        ocr: opts.ocr,
     };
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build() {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("motebok: {e}");
-            return EXIT_USAGE;
-        }
-    };
+    let jobs = opts.jobs.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().map_err(|e| RunError::Threads(jobs, e.to_string()))?;
     // Incremental runs: what the previous output was made from.
-    let _ = crate::output::recover(&args.out);
-    let previous = crate::refresh::Manifest::load(&args.out);
+    let _ = crate::output::recover(&opts.out);
+    let previous = crate::refresh::Manifest::load(&opts.out);
     let settings = crate::refresh::Settings::new(
         &ctx.rules.fingerprint,
-        crate::refresh::options_string(args.ocr, &crate::ocr::OcrConfig::from_env().lang, args.password.is_some()),
+        crate::refresh::options_string(opts.ocr, &crate::ocr::OcrConfig::from_env().lang, opts.password.is_some()),
     );
     let bar = progress_bar(inputs.len() as u64);
     type Done = (FileRecord, Option<crate::refresh::Reason>, Option<PathBuf>);
@@ -268,7 +251,7 @@ pub fn run_cli(args: &ExtractArgs) -> i32 {
         inputs
             .par_iter()
             .map(|p| {
-                let r = match crate::refresh::plan(p, previous.as_ref(), &settings, &args.out, args.force) {
+                let r = match crate::refresh::plan(p, previous.as_ref(), &settings, &opts.out, opts.force) {
                     crate::refresh::Plan::Reuse(rec, json) => (*rec, None, json),
                     crate::refresh::Plan::Extract(reason) => (extract_path(p, &ctx), Some(reason), None),
                 };
@@ -290,52 +273,11 @@ pub fn run_cli(args: &ExtractArgs) -> i32 {
         }
         records.push(rec);
     }
-    let run = match crate::output::write_run(&args.out, &records, &settings, previous.as_ref(), &extraction) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("motebok: output: {e}");
-            return EXIT_SOME_FAILED;
-        }
-    };
-    let mut s = Summary::of(&records);
-    s.decoded = extraction.decoded.len();
-    s.reused = extraction.reused.len();
-    eprintln!(
-        "motebok: {} files, {} pages, {} documents, {} meetings, {} items, {} failed, {} partial, {} no text, {:.1} s",
-        s.files,
-        s.pages,
-        s.documents,
-        s.meetings,
-        s.items,
-        s.failed,
-        s.partial,
-        s.no_text,
-        started.elapsed().as_secs_f64()
-    );
-    eprintln!("motebok: since the previous run: {}", run.changes.summary_line());
-    let t = &run.report.totals.findings;
-    let n = |k: &str| t.get(k).copied().unwrap_or(0);
-    eprintln!(
-        "motebok: report: {} errors, {} warnings, {} info (see {})",
-        n("error"),
-        n("warning"),
-        n("info"),
-        args.out.join(crate::report::REPORT_MD).display()
-    );
-    if args.strict && run.report.errors() > 0 {
-        eprintln!("motebok: --strict: the report has {} findings of level error", run.report.errors());
-        return EXIT_SOME_FAILED;
-    }
-    let bad = match args.fail_on {
-        FailOn::Never => false,
-        FailOn::Failed => s.failed > 0,
-        FailOn::Partial => s.failed + s.partial + s.no_text > 0,
-    };
-    if bad {
-        EXIT_SOME_FAILED
-    } else {
-        EXIT_OK
-    }
+    let written = crate::output::write_run(&opts.out, &records, &settings, previous.as_ref(), &extraction)?;
+    let mut summary = Summary::of(&records);
+    summary.decoded = extraction.decoded.len();
+    summary.reused = extraction.reused.len();
+    Ok(RunOutcome { summary, written, elapsed: started.elapsed() })
 }
 
 fn progress_bar(len: u64) -> indicatif::ProgressBar {
@@ -347,17 +289,5 @@ fn progress_bar(len: u64) -> indicatif::ProgressBar {
         bar
     } else {
         indicatif::ProgressBar::hidden()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn page_lists() {
-        assert_eq!(page_list(&[1, 2, 3, 5]), "1-3, 5");
-        assert_eq!(page_list(&[4]), "4");
-        assert_eq!(page_list(&[]), "");
     }
 }

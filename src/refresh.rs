@@ -161,7 +161,7 @@ pub fn plan(path: &Path, previous: Option<&Manifest>, settings: &Settings, out: 
         return Plan::Extract(Reason::Forced);
     }
     let Ok(bytes) = std::fs::read(path) else { return Plan::Extract(Reason::Unreadable) };
-    if bytes.len() as u64 != entry.bytes || crate::pipeline::sha256_hex(&bytes) != entry.sha256 {
+    if bytes.len() as u64 != entry.bytes || crate::util::sha256_hex(&bytes) != entry.sha256 {
         return Plan::Extract(Reason::Changed);
     }
     if entry.motebok_version != settings.motebok_version {
@@ -329,11 +329,7 @@ pub fn changes(old_dir: &Path, new_dir: &Path, previous: Option<&Manifest>, curr
 }
 
 /// `ocr=auto;ocr_lang=nor;password=no`: the options recorded in the manifest.
-pub fn options_string(ocr: crate::cli::OcrMode, ocr_lang: &str, password: bool) -> String {
-    let mode = match ocr {
-        crate::cli::OcrMode::Auto => "auto",
-        crate::cli::OcrMode::Always => "always",
-        crate::cli::OcrMode::Never => "never",
-    };
+pub fn options_string(ocr: crate::ocr::Mode, ocr_lang: &str, password: bool) -> String {
+    let mode = ocr.as_str();
     format!("ocr={mode};ocr_lang={ocr_lang};password={}", if password { "yes" } else { "no" })
 }

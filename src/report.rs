@@ -165,7 +165,7 @@ pub fn build(records: &[&FileRecord], merged: &Merged) -> Report {
     let mut totals = Totals { files: records.len(), ..Totals::default() };
     for rec in records {
         *totals.statuses.entry(rec.status.as_str()).or_default() += 1;
-        let error = crate::output::tables::error_line(rec);
+        let error = rec.error_line();
         let file_src = SourceRef { file: rec.source.file.clone(), doc: 0, kind: DocumentKind::Other };
         let file_finding = |cx: &mut Ctx, level, code, what: &str| {
             cx.findings.push(Finding {
@@ -359,7 +359,7 @@ pub fn build(records: &[&FileRecord], merged: &Merged) -> Report {
 
 /// At most 120 characters of `v`, on one line.
 fn short(v: &str) -> String {
-    let one = crate::merge::normalise_ws(v);
+    let one = crate::util::normalise_ws(v);
     if one.chars().count() <= 120 {
         one
     } else {
@@ -370,11 +370,11 @@ fn short(v: &str) -> String {
 /// `v` on one line; when long, the part of it around where it first
 /// differs from `other`.
 fn around_difference(v: &str, other: &str) -> String {
-    let a: Vec<char> = crate::merge::normalise_ws(v).chars().collect();
+    let a: Vec<char> = crate::util::normalise_ws(v).chars().collect();
     if a.len() <= 120 {
         return a.into_iter().collect();
     }
-    let b: Vec<char> = crate::merge::normalise_ws(other).chars().collect();
+    let b: Vec<char> = crate::util::normalise_ws(other).chars().collect();
     let at = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
     let start = at.saturating_sub(50);
     let end = (start + 110).min(a.len());
@@ -391,7 +391,7 @@ fn around_difference(v: &str, other: &str) -> String {
 
 /// Escape `|` and line breaks for a Markdown table cell.
 fn cell(s: &str) -> String {
-    crate::merge::normalise_ws(s).replace('|', "\\|")
+    crate::util::normalise_ws(s).replace('|', "\\|")
 }
 
 fn counts(m: &BTreeMap<&'static str, usize>) -> String {

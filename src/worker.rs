@@ -27,9 +27,13 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crate::cli::WorkerArgs;
 use crate::pdf::{DecodeOptions, DecodedPdf, PdfError};
-use crate::pipeline::DecodeFailure;
+
+/// Why a file yielded no pages at all. The message is the one-line reason
+/// written to files.csv.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct DecodeFailure(pub String);
 
 /// The first bytes of a test-fault input.
 pub const TEST_FAULT_MAGIC: &[u8] = b"%MOTEBOK-TEST ";
@@ -443,25 +447,29 @@ fn wait_bounded(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
 // ---------------------------------------------------------------------------
 // The worker side
 
+/// Why a worker stopped serving before its stdin ended.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot set up the answer channel: {0}")]
+    Stdout(std::io::Error),
+    #[error("cannot set the memory limit: {0}")]
+    MemoryLimit(std::io::Error),
+    #[error("cannot read requests: {0}")]
+    Stdin(std::io::Error),
+    #[error("bad request: {0}")]
+    BadRequest(serde_json::Error),
+}
+
 /// `motebok __worker`: serve decode requests on stdin/stdout until stdin
-/// ends. Returns the process exit code.
-pub fn serve(args: &WorkerArgs) -> i32 {
+/// ends (or the parent goes away).
+pub fn serve(max_memory: Option<u64>, test_faults: bool) -> Result<(), ServeError> {
     // Answers go to a private copy of stdout; anything a library prints
     // lands on stderr and cannot corrupt the protocol.
-    let out = match private_stdout() {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("motebok worker: {e}");
-            return 2;
-        }
-    };
+    let out = private_stdout().map_err(ServeError::Stdout)?;
     die_with_parent();
     let timing = crate::timing::init(true);
-    if let Some(limit) = args.max_memory {
-        if let Err(e) = limit_memory(limit) {
-            eprintln!("motebok worker: cannot set the memory limit: {e}");
-            return 2;
-        }
+    if let Some(limit) = max_memory {
+        limit_memory(limit).map_err(ServeError::MemoryLimit)?;
     }
     let mut out = std::io::LineWriter::new(out);
     let stdin = std::io::stdin();
@@ -470,12 +478,9 @@ pub fn serve(args: &WorkerArgs) -> i32 {
     loop {
         line.clear();
         match input.read_line(&mut line) {
-            Ok(0) => return 0,
+            Ok(0) => return Ok(()),
             Ok(_) => {}
-            Err(e) => {
-                eprintln!("motebok worker: {e}");
-                return 2;
-            }
+            Err(e) => return Err(ServeError::Stdin(e)),
         }
         let started = std::time::Instant::now();
         let answer: Answer = match serde_json::from_str::<Request>(&line) {
@@ -483,7 +488,7 @@ pub fn serve(args: &WorkerArgs) -> i32 {
                 let path = path_from_bytes(req.path);
                 match std::fs::read(&path) {
                     Ok(bytes) => {
-                        if args.test_faults {
+                        if test_faults {
                             act_out_fault(&bytes, &req.options);
                         }
                         crate::pdf::decode(&bytes, &req.options)
@@ -491,10 +496,7 @@ pub fn serve(args: &WorkerArgs) -> i32 {
                     Err(e) => Err(PdfError::Io(e.to_string())),
                 }
             }
-            Err(e) => {
-                eprintln!("motebok worker: bad request: {e}");
-                return 2;
-            }
+            Err(e) => return Err(ServeError::BadRequest(e)),
         };
         let decoded = started.elapsed();
         let text = match serde_json::to_string(&answer) {
@@ -508,7 +510,7 @@ pub fn serve(args: &WorkerArgs) -> i32 {
             let _ = writeln!(out, "{}{} {} {kb}", crate::timing::WORKER_LINE, decoded.as_nanos(), encoded.as_nanos());
         }
         if writeln!(out, "{text}").and_then(|_| out.flush()).is_err() {
-            return 0; // the parent went away
+            return Ok(()); // the parent went away
         }
     }
 }

@@ -2,8 +2,6 @@
 //! slot F1 against the gold annotations, scored by `motebok::eval` (a port
 //! of shared/eval/score.py, checked against it in eval_matches_python.rs).
 
-mod common;
-
 use motebok::pipeline::{extract_path, Context};
 
 /// The floor the fixtures must score. Raised as the parser improves; it
@@ -13,12 +11,12 @@ const F1_FLOOR: f64 = 0.99;
 #[test]
 fn fixtures_score_at_least_the_floor() {
     let ctx = Context::new(motebok::rules::Rules::embedded());
-    let mut inputs: Vec<_> = ["000", "001", "002", "003", "004"].iter().map(|id| common::fixture(&format!("{id}.pdf"))).collect();
-    inputs.push(common::fixture("layout/002-layout.pdf"));
+    let mut inputs: Vec<_> = ["000", "001", "002", "003", "004"].iter().map(|id| crate::common::fixture(&format!("{id}.pdf"))).collect();
+    inputs.push(crate::common::fixture("layout/002-layout.pdf"));
     let records: Vec<_> = inputs.iter().map(|p| extract_path(p, &ctx)).collect();
     let out = tempfile::tempdir().unwrap();
     motebok::output::write_all(out.path(), &records).unwrap();
-    let score = motebok::eval::score_dirs(&common::root().join("tests/gold"), out.path()).unwrap();
+    let score = motebok::eval::score_dirs(&crate::common::root().join("tests/gold"), out.path()).unwrap();
     for m in score.misses.iter().take(40) {
         eprintln!("{m:?}");
     }
@@ -29,9 +27,9 @@ fn fixtures_score_at_least_the_floor() {
 fn layout_variant_scores_as_well_as_the_original() {
     let ctx = Context::new(motebok::rules::Rules::embedded());
     let score_one = |rel: &str| {
-        let rec = extract_path(&common::fixture(rel), &ctx);
+        let rec = extract_path(&crate::common::fixture(rel), &ctx);
         let out = serde_json::to_value(&rec).unwrap();
-        let gold = common::gold("002");
+        let gold = crate::common::gold("002");
         motebok::eval::score_runs([("002", &gold, Some(&out))]).f1
     };
     let plain = score_one("002.pdf");

@@ -4,13 +4,11 @@
 //! gold of its seed: the parser reads structure and vocabulary, never line
 //! positions.
 
-mod common;
-
 use regex::Regex;
 
 const FLOOR: f64 = 0.95;
 
-use common::rewrap;
+use crate::common::rewrap;
 
 /// Join a line with the next when the next starts in lower case (a wider
 /// column: reflowed paragraphs).
@@ -79,7 +77,7 @@ fn grid_rows(text: &str) -> String {
 }
 
 fn check(id: &str, name: &str, text: &str, per_page: usize) {
-    let f1 = common::f1_of_pages(id, &common::pages_of(text, per_page));
+    let f1 = crate::common::f1_of_pages(id, &crate::common::pages_of(text, per_page));
     eprintln!("{id} {name} (pages of {per_page}): f1 {f1:.4}");
     assert!(f1 >= FLOOR, "{id} {name}: f1 {f1:.4}");
 }
@@ -87,29 +85,29 @@ fn check(id: &str, name: &str, text: &str, per_page: usize) {
 #[test]
 fn narrow_columns() {
     for id in ["000", "001", "002", "004"] {
-        check(id, "rewrap 45", &rewrap(&common::seed(id), 45), 55);
+        check(id, "rewrap 45", &rewrap(&crate::common::seed(id), 45), 55);
     }
 }
 
 #[test]
 fn reflowed_paragraphs() {
     for id in ["000", "001", "002", "004"] {
-        check(id, "widen", &widen(&common::seed(id)), 40);
+        check(id, "widen", &widen(&crate::common::seed(id)), 40);
     }
 }
 
 #[test]
 fn tables_one_cell_a_line() {
     for id in ["000", "001", "002", "004"] {
-        check(id, "cells", &cells_per_line(&common::seed(id)), 55);
+        check(id, "cells", &cells_per_line(&crate::common::seed(id)), 55);
     }
 }
 
 #[test]
 fn member_grid_read_row_by_row() {
     for id in ["000", "001", "002", "004"] {
-        let text = grid_rows(&common::seed(id));
-        assert_ne!(text, common::seed(id), "the transform changed something");
+        let text = grid_rows(&crate::common::seed(id));
+        assert_ne!(text, crate::common::seed(id), "the transform changed something");
         check(id, "grid", &text, 55);
     }
 }
@@ -118,7 +116,7 @@ fn member_grid_read_row_by_row() {
 fn other_page_breaks() {
     for id in ["000", "001", "002", "004"] {
         for per_page in [13, 97] {
-            check(id, "pages", &common::seed(id), per_page);
+            check(id, "pages", &crate::common::seed(id), per_page);
         }
     }
 }
@@ -127,12 +125,12 @@ fn other_page_breaks() {
 fn standard_font_pdf_from_another_producer() {
     let rules = motebok::rules::Rules::embedded();
     for id in ["002", "004"] {
-        let bytes = common::helvetica_pdf(&rewrap(&common::seed(id), 70), 48);
+        let bytes = crate::common::helvetica_pdf(&rewrap(&crate::common::seed(id), 70), 48);
         let decoded = motebok::pdf::decode(&bytes, &Default::default()).expect("generated PDF decodes");
         assert!(decoded.pages.len() > 1);
         let docs = motebok::fields::parse_documents(&decoded.pages, &rules);
         let out = serde_json::json!({ "documents": docs });
-        let gold = common::gold(id);
+        let gold = crate::common::gold(id);
         let f1 = motebok::eval::score_runs([(id, &gold, Some(&out))]).f1;
         eprintln!("{id} helvetica PDF: f1 {f1:.4}");
         assert!(f1 >= FLOOR, "{id}: f1 {f1:.4}");
@@ -167,8 +165,8 @@ fn boxes_as_tables(text: &str) -> String {
 #[test]
 fn memo_boxes_as_tables() {
     for id in ["000", "001", "004"] {
-        let text = boxes_as_tables(&common::seed(id));
-        assert_ne!(text.split_whitespace().collect::<Vec<_>>(), common::seed(id).split_whitespace().collect::<Vec<_>>(), "{id}: the transform changed something");
+        let text = boxes_as_tables(&crate::common::seed(id));
+        assert_ne!(text.split_whitespace().collect::<Vec<_>>(), crate::common::seed(id).split_whitespace().collect::<Vec<_>>(), "{id}: the transform changed something");
         check(id, "boxes", &text, 55);
     }
 }

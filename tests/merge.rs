@@ -1,8 +1,6 @@
 //! One record per meeting and per sak (issue 4): outcomes on the fixtures
 //! and on the agenda + minutes pair of `fixtures/pairs/`.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
 use motebok::merge::{merge, ItemKey, MeetingKey, Merged, Outcome};
@@ -11,15 +9,15 @@ use motebok::pipeline::{extract_path, Context};
 use motebok::rules::Rules;
 
 fn pair_text(which: &str) -> String {
-    std::fs::read_to_string(common::root().join("fixtures/pairs").join(format!("nufa-1-2024-{which}.txt"))).unwrap()
+    std::fs::read_to_string(crate::common::root().join("fixtures/pairs").join(format!("nufa-1-2024-{which}.txt"))).unwrap()
 }
 
 /// The pair as two PDFs in `dir`.
 pub fn write_pair(dir: &Path) -> (PathBuf, PathBuf) {
     let a = dir.join("nufa-1-2024-agenda.pdf");
     let m = dir.join("nufa-1-2024-minutes.pdf");
-    std::fs::write(&a, common::helvetica_pdf(&pair_text("agenda"), 60)).unwrap();
-    std::fs::write(&m, common::helvetica_pdf(&pair_text("minutes"), 60)).unwrap();
+    std::fs::write(&a, crate::common::helvetica_pdf(&pair_text("agenda"), 60)).unwrap();
+    std::fs::write(&m, crate::common::helvetica_pdf(&pair_text("minutes"), 60)).unwrap();
     (a, m)
 }
 
@@ -40,7 +38,7 @@ fn item_key(body: &str, n: u32, y: i32) -> ItemKey {
 fn pair_texts_parse_as_agenda_and_minutes() {
     let rules = Rules::embedded();
     for (which, kind) in [("agenda", DocumentKind::Agenda), ("minutes", DocumentKind::Minutes)] {
-        let docs = motebok::fields::parse_documents(&common::pages_of(&pair_text(which), 60), &rules);
+        let docs = motebok::fields::parse_documents(&crate::common::pages_of(&pair_text(which), 60), &rules);
         assert_eq!(docs.len(), 1, "{which}: {docs:#?}");
         let d = &docs[0];
         assert_eq!(d.kind, kind);
@@ -87,7 +85,7 @@ fn pair_outcomes_adopted_amended_no_decision() {
 
 #[test]
 fn fixture_outcomes_decided_and_pending() {
-    let recs = extract(&[common::fixture("001.pdf"), common::fixture("004.pdf")]);
+    let recs = extract(&[crate::common::fixture("001.pdf"), crate::common::fixture("004.pdf")]);
     let mg = merged(&recs);
     // NUIT 2/2025: minutes only (bound into 004.pdf).
     let nuit = MeetingKey { body: "NUIT".into(), number: 2, year: 2025 };

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use motebok::cli::OcrMode;
+use motebok::ocr::Mode as OcrMode;
 use motebok::model::{Engine, Status};
 use motebok::ocr::{self, OcrConfig};
 use motebok::pdf::{DecodeOptions, DecodedPdf, PageText};

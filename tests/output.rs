@@ -2,8 +2,6 @@
 //! determinism, stem collisions, datapackage.json, failed files, and crash
 //! safety under SIGKILL.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -171,7 +169,7 @@ fn batch() -> Vec<FileRecord> {
     ]
 }
 
-use common::tree;
+use crate::common::tree;
 
 struct Table {
     header: Vec<String>,
@@ -483,7 +481,7 @@ fn killed_runs_leave_a_complete_output() {
     // cleaning up of several generations.
     for delay_ms in [0u64, 30, 100, 250, 400, 600, 900, 1300, 1800, 2500] {
         let mut child = Command::new(&exe)
-            .args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
+            .args(["--exact", "output::crash_child", "--nocapture", "--test-threads=1"])
             .env(CHILD_ENV, &out)
             .stdout(std::process::Stdio::null())
             .spawn()

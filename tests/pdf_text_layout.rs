@@ -7,8 +7,6 @@
 //! tables); the decoded text must give the seed's words in order, and the
 //! parsed documents must score against gold.
 
-mod common;
-
 use lopdf::{dictionary, Document, Object, Stream};
 use motebok::pdf::{decode, DecodeOptions, PageText};
 use regex::Regex;
@@ -66,7 +64,7 @@ fn words(s: &str) -> String {
 
 /// The seed's non-empty lines, rewrapped to fit the page.
 fn seed_lines(id: &str) -> Vec<String> {
-    common::rewrap(&common::seed(id), 70).lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect()
+    crate::common::rewrap(&crate::common::seed(id), 70).lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect()
 }
 
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -281,7 +279,7 @@ fn styled_pdf(id: &str, style: Style, font: FontKind) -> Vec<u8> {
 fn f1(id: &str, pages: &[PageText]) -> f64 {
     let docs = motebok::fields::parse_documents(pages, &motebok::rules::Rules::embedded());
     let out = serde_json::json!({ "documents": docs });
-    let gold = common::gold(id);
+    let gold = crate::common::gold(id);
     motebok::eval::score_runs([(id, &gold, Some(&out))]).f1
 }
 
@@ -296,7 +294,7 @@ fn check_style(style: Style, font: FontKind) {
         assert!(decoded.pages.len() > 1);
         assert!(decoded.pages.iter().all(|p| p.engine == motebok::model::Engine::Lopdf && p.error.is_none()));
         let text = all_text(&decoded.pages);
-        let seed = common::seed(id);
+        let seed = crate::common::seed(id);
         let written = seed_lines(id).join("\n");
         assert_eq!(win_ansi(&written).iter().filter(|&&b| b == b'?').count(), written.matches('?').count(), "{id}: WinAnsi");
         let want = words(&seed);
@@ -382,7 +380,7 @@ fn before_and_after() {
                 })
                 .collect();
             let ours = decode(&bytes, &DecodeOptions::default()).unwrap().pages;
-            let want = words(&common::seed(id));
+            let want = words(&crate::common::seed(id));
             let report = |pages: &[PageText]| {
                 let text = all_text(pages);
                 format!(
@@ -537,7 +535,7 @@ fn dump_fixture_text() {
     // DUMP_FILES: other PDFs (space-separated paths) instead of the fixtures.
     let files: Vec<std::path::PathBuf> = match std::env::var("DUMP_FILES") {
         Ok(list) => list.split_whitespace().map(std::path::PathBuf::from).collect(),
-        Err(_) => fixtures.iter().map(|rel| common::fixture(rel)).collect(),
+        Err(_) => fixtures.iter().map(|rel| crate::common::fixture(rel)).collect(),
     };
     for path in &files {
         let rel = path.file_name().unwrap().to_string_lossy().into_owned();
@@ -559,9 +557,9 @@ fn dump_fixture_text() {
 /// The layout fixture scores as the plain one, read through this layer.
 #[test]
 fn layout_fixture_scores() {
-    let bytes = std::fs::read(common::fixture("layout/002-layout.pdf")).unwrap();
+    let bytes = std::fs::read(crate::common::fixture("layout/002-layout.pdf")).unwrap();
     let d = decode(&bytes, &DecodeOptions::default()).unwrap();
-    let score = common::f1_of_pages("002", &d.pages);
+    let score = crate::common::f1_of_pages("002", &d.pages);
     assert!(score >= 0.99, "f1 {score:.4}");
 }
 
@@ -572,7 +570,7 @@ fn layout_fixture_scores() {
 fn speed_against_extract_text() {
     let files: Vec<Vec<u8>> = ["000.pdf", "001.pdf", "002.pdf", "003.pdf", "004.pdf", "layout/002-layout.pdf"]
         .iter()
-        .map(|rel| std::fs::read(common::fixture(rel)).unwrap())
+        .map(|rel| std::fs::read(crate::common::fixture(rel)).unwrap())
         .collect();
     let rounds = 20;
     let time = |f: &dyn Fn(&[u8]) -> usize| {

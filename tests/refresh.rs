@@ -3,8 +3,6 @@
 //! and named in changes.json; removed files, rule changes and --force;
 //! --strict fails a run whose report has errors.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -28,7 +26,7 @@ fn run(inputs: &[&Path], out: &Path, extra: &[&str]) -> (i32, String) {
     (o.status.code().unwrap_or(-1), err)
 }
 
-use common::tree;
+use crate::common::tree;
 
 fn changes(out: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(out.join("changes.json")).unwrap()).unwrap()
@@ -43,7 +41,7 @@ fn corpus(dir: &Path) -> PathBuf {
     let input = dir.join("in");
     std::fs::create_dir_all(&input).unwrap();
     for id in ["000", "001", "002", "003", "004"] {
-        std::fs::copy(common::fixture(&format!("{id}.pdf")), input.join(format!("{id}.pdf"))).unwrap();
+        std::fs::copy(crate::common::fixture(&format!("{id}.pdf")), input.join(format!("{id}.pdf"))).unwrap();
     }
     input
 }
@@ -70,7 +68,7 @@ fn rerun_decodes_nothing_and_is_byte_identical() {
     assert_eq!(e["json"], "json/002.json");
     assert_eq!(e["motebok_version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(e["rules_fingerprint"], motebok::rules::Rules::embedded().fingerprint);
-    assert_eq!(e["sha256"].as_str().unwrap(), motebok::pipeline::sha256_hex(&std::fs::read(input.join("002.pdf")).unwrap()));
+    assert_eq!(e["sha256"].as_str().unwrap(), motebok::util::sha256_hex(&std::fs::read(input.join("002.pdf")).unwrap()));
 
     let (code, err) = run(&[&input], &out, &[]);
     assert_eq!(code, 0, "{err}");
@@ -133,12 +131,12 @@ fn touched_file_is_reextracted_alone_and_named() {
     // Add the minutes of a meeting whose agenda is already in: the meeting changes.
     let pair = t.path().join("pair");
     std::fs::create_dir(&pair).unwrap();
-    let agenda = std::fs::read_to_string(common::root().join("fixtures/pairs/nufa-1-2024-agenda.txt")).unwrap();
-    let minutes = std::fs::read_to_string(common::root().join("fixtures/pairs/nufa-1-2024-minutes.txt")).unwrap();
-    std::fs::write(pair.join("a.pdf"), common::helvetica_pdf(&agenda, 60)).unwrap();
+    let agenda = std::fs::read_to_string(crate::common::root().join("fixtures/pairs/nufa-1-2024-agenda.txt")).unwrap();
+    let minutes = std::fs::read_to_string(crate::common::root().join("fixtures/pairs/nufa-1-2024-minutes.txt")).unwrap();
+    std::fs::write(pair.join("a.pdf"), crate::common::helvetica_pdf(&agenda, 60)).unwrap();
     run(&[&input, &pair], &out, &[]);
     assert_eq!(strings(&changes(&out)["meetings"]["added"]), vec!["NUFA 1/2024"]);
-    std::fs::write(pair.join("m.pdf"), common::helvetica_pdf(&minutes, 60)).unwrap();
+    std::fs::write(pair.join("m.pdf"), crate::common::helvetica_pdf(&minutes, 60)).unwrap();
     let (_, err) = run(&[&input, &pair], &out, &[]);
     assert!(err.contains("1 decoded, 5 reused"), "{err}");
     let c = changes(&out);
@@ -153,7 +151,7 @@ fn touched_file_is_reextracted_alone_and_named() {
     // Other rules re-extract everything.
     let rules = t.path().join("rules");
     std::fs::create_dir(&rules).unwrap();
-    let months = std::fs::read_to_string(common::root().join("rules/months.toml")).unwrap();
+    let months = std::fs::read_to_string(crate::common::root().join("rules/months.toml")).unwrap();
     std::fs::write(rules.join("months.toml"), format!("{months}\n# a comment changes the fingerprint\n")).unwrap();
     let (_, err) = run(&[&input, &pair], &out, &["--rules", rules.to_str().unwrap()]);
     assert!(err.contains("6 decoded, 0 reused"), "{err}");
@@ -168,14 +166,14 @@ fn strict_fails_on_error_findings() {
     let t = tempfile::tempdir().unwrap();
     let input = t.path().join("in");
     std::fs::create_dir(&input).unwrap();
-    let minutes = std::fs::read_to_string(common::root().join("fixtures/pairs/nufa-1-2024-minutes.txt")).unwrap();
-    std::fs::write(input.join("ok.pdf"), common::helvetica_pdf(&minutes, 60)).unwrap();
+    let minutes = std::fs::read_to_string(crate::common::root().join("fixtures/pairs/nufa-1-2024-minutes.txt")).unwrap();
+    std::fs::write(input.join("ok.pdf"), crate::common::helvetica_pdf(&minutes, 60)).unwrap();
     let out = t.path().join("out");
     let (code, err) = run(&[&input], &out, &["--strict"]);
     assert_eq!(code, 0, "no error findings: {err}");
     // Minutes of meeting 2/2024 dated 2023: the date is outside the meeting's year.
     let wrong = minutes.replace("Møte 1/2024", "Møte 2/2024").replace("7. mars 2024", "7. mars 2023");
-    std::fs::write(input.join("wrong.pdf"), common::helvetica_pdf(&wrong, 60)).unwrap();
+    std::fs::write(input.join("wrong.pdf"), crate::common::helvetica_pdf(&wrong, 60)).unwrap();
     let (code, err) = run(&[&input], &out, &[]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("report: 1 errors") || err.contains("report: 2 errors"), "{err}");

@@ -1,8 +1,6 @@
 //! What varies between bodies lives in rules/: a new label synonym or body
 //! alias needs a rules file, no code change.
 
-mod common;
-
 use motebok::rules::{Rules, RULE_FILES};
 
 const MINUTES: &str = "Referat fra møte i Fagrådet for digital helse
@@ -31,7 +29,7 @@ fn rules_with(edits: &[(&str, &str, &str)]) -> (tempfile::TempDir, Rules) {
 
 #[test]
 fn new_label_synonyms_and_body_from_rules_files_alone() {
-    let pages = common::pages_of(MINUTES, 40);
+    let pages = crate::common::pages_of(MINUTES, 40);
     let before = motebok::fields::parse_documents(&pages, &Rules::embedded());
     let m = before[0].meeting.as_ref().unwrap();
     assert_eq!(m.location, None, "'Lokasjon' is no label by default");
@@ -63,7 +61,7 @@ fn cli_rules_dir_is_used_and_a_broken_file_is_a_usage_error_naming_file_and_line
     let out = std::process::Command::new(bin)
         .args(["extract", "--no-isolation", "--rules"])
         .arg(&rules)
-        .arg(common::fixture("002.pdf"))
+        .arg(crate::common::fixture("002.pdf"))
         .arg("--out")
         .arg(dir.path().join("out"))
         .output()
@@ -78,7 +76,7 @@ fn cli_rules_dir_is_used_and_a_broken_file_is_a_usage_error_naming_file_and_line
 fn unknown_header_labels_reach_the_report() {
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("fagraad.pdf");
-    std::fs::write(&pdf, common::helvetica_pdf(MINUTES, 40)).unwrap();
+    std::fs::write(&pdf, crate::common::helvetica_pdf(MINUTES, 40)).unwrap();
     let out = dir.path().join("out");
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_motebok"))
         .args(["extract", "--no-isolation", "--ocr", "never"])

@@ -1,13 +1,11 @@
 //! One test per quirk of the genre named in DEVELOPERS.md, on the real seed
 //! texts (the text layers of published PDFs).
 
-mod common;
-
 use motebok::model::{Attendance, DocumentKind, Role};
 use motebok::rules::Rules;
 
 fn docs(id: &str) -> Vec<motebok::model::Document> {
-    motebok::fields::parse_documents(&common::pages_of(&common::seed(id), 55), &Rules::embedded())
+    motebok::fields::parse_documents(&crate::common::pages_of(&crate::common::seed(id), 55), &Rules::embedded())
 }
 
 #[test]
@@ -117,7 +115,7 @@ fn line_final_hyphen_is_a_real_hyphen() {
 #[test]
 fn every_seed_scores_perfectly_from_its_text_layer() {
     for id in ["000", "001", "002", "003", "004"] {
-        let f1 = common::f1_of_pages(id, &common::pages_of(&common::seed(id), 55));
+        let f1 = crate::common::f1_of_pages(id, &crate::common::pages_of(&crate::common::seed(id), 55));
         assert!(f1 >= 0.99, "{id}: f1 {f1:.4}");
     }
 }

@@ -1,8 +1,6 @@
 //! `motebok.sqlite`, `metadata.json` and the report (issue 4), on one run
 //! over the five dev fixtures and the agenda + minutes pair.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -20,14 +18,14 @@ fn out() -> &'static Path {
         let pair = t.path().join("pairs");
         std::fs::create_dir(&pair).unwrap();
         for which in ["agenda", "minutes"] {
-            let text = std::fs::read_to_string(common::root().join(format!("fixtures/pairs/nufa-1-2024-{which}.txt"))).unwrap();
-            std::fs::write(pair.join(format!("nufa-1-2024-{which}.pdf")), common::helvetica_pdf(&text, 60)).unwrap();
+            let text = std::fs::read_to_string(crate::common::root().join(format!("fixtures/pairs/nufa-1-2024-{which}.txt"))).unwrap();
+            std::fs::write(pair.join(format!("nufa-1-2024-{which}.pdf")), crate::common::helvetica_pdf(&text, 60)).unwrap();
         }
         let out = t.path().join("out");
         let mut cmd = Command::new(BIN);
         cmd.arg("extract");
         for id in ["000", "001", "002", "003", "004"] {
-            cmd.arg(common::fixture(&format!("{id}.pdf")));
+            cmd.arg(crate::common::fixture(&format!("{id}.pdf")));
         }
         let o = cmd.arg(&pair).arg("--out").arg(&out).args(["--ocr", "never"]).output().unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

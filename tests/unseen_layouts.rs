@@ -2,13 +2,11 @@
 //! colons, "Sak 12/23:" prefixes, "Forfall" for absence, a body the rules
 //! know only by alias. Expected values are read off the texts by hand.
 
-mod common;
-
 use motebok::model::{Attendance, DocumentKind, Role};
 use motebok::rules::Rules;
 
 fn parse(text: &str) -> Vec<motebok::model::Document> {
-    motebok::fields::parse_documents(&common::pages_of(text, 40), &Rules::embedded())
+    motebok::fields::parse_documents(&crate::common::pages_of(text, 40), &Rules::embedded())
 }
 
 const NUFA_MINUTES: &str = "Referat fra møte i NUFA

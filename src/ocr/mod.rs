@@ -1,7 +1,7 @@
 //! OCR fallback for pages without a usable text layer (issue 5).
 //!
 //! Stage 1½: after [`crate::pdf::decode`], [`apply`] finds the pages that
-//! need OCR (per [`OcrMode`]), gets an image of each — the page's own JPEG
+//! need OCR (per [`Mode`]), gets an image of each — the page's own JPEG
 //! when the page is a single full-page JPEG, else a 300 dpi greyscale
 //! rendering by poppler's `pdftoppm` — and runs the `tesseract` command on
 //! it, one process per page (`OMP_THREAD_LIMIT=1`), pages in parallel on
@@ -33,7 +33,6 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::cli::OcrMode;
 use crate::model::Engine;
 use crate::pdf::{DecodeOptions, DecodedPdf, PageText};
 
@@ -42,6 +41,28 @@ pub use tesseract::{text_from_tsv, word_confidence, OcrText};
 
 /// Debian packages that provide everything OCR needs.
 pub const DEBIAN_PACKAGES: &str = "tesseract-ocr tesseract-ocr-nor poppler-utils";
+
+/// When OCR runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// OCR pages that have no usable text layer.
+    #[default]
+    Auto,
+    /// OCR every page.
+    Always,
+    /// Never OCR; pages without text are reported as such.
+    Never,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Auto => "auto",
+            Mode::Always => "always",
+            Mode::Never => "never",
+        }
+    }
+}
 
 /// How OCR is run.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,12 +118,12 @@ impl OcrConfig {
 pub use crate::pdf::is_usable_text;
 
 /// Whether `page` goes to OCR under `mode`.
-pub fn needs_ocr(page: &PageText, mode: OcrMode) -> bool {
+pub fn needs_ocr(page: &PageText, mode: Mode) -> bool {
     match mode {
-        OcrMode::Never => false,
+        Mode::Never => false,
         // A page already read by OCR is not read again.
-        OcrMode::Always => page.engine != Engine::Ocr,
-        OcrMode::Auto => page.engine != Engine::Ocr && !is_usable_text(&page.text),
+        Mode::Always => page.engine != Engine::Ocr,
+        Mode::Auto => page.engine != Engine::Ocr && !is_usable_text(&page.text),
     }
 }
 
@@ -317,7 +338,7 @@ fn ocr_page(
 /// pdftoppm) in one file-level warning naming the packages to install, so
 /// an all-scan file ends `no_text`. Under `always`, a page with a text
 /// layer that OCR fails on keeps its text layer, with a warning.
-pub fn apply(decoded: &mut DecodedPdf, bytes: &[u8], mode: OcrMode, decode: &DecodeOptions, cfg: &OcrConfig) {
+pub fn apply(decoded: &mut DecodedPdf, bytes: &[u8], mode: Mode, decode: &DecodeOptions, cfg: &OcrConfig) {
     let targets: Vec<u32> = decoded.pages.iter().filter(|p| needs_ocr(p, mode)).map(|p| p.number).collect();
     if targets.is_empty() {
         return;
@@ -328,9 +349,9 @@ pub fn apply(decoded: &mut DecodedPdf, bytes: &[u8], mode: OcrMode, decode: &Dec
     let give_up = |decoded: &mut DecodedPdf, pages: &[u32], why: &str| {
         let need: Vec<u32> = pages.iter().copied().filter(|n| required.contains(n)).collect();
         let what = if need.is_empty() {
-            format!("OCR (--ocr always) not run on pages {}", crate::pipeline::page_list(pages))
+            format!("OCR (--ocr always) not run on pages {}", crate::util::page_list(pages))
         } else {
-            format!("OCR needed on pages {} but not run", crate::pipeline::page_list(&need))
+            format!("OCR needed on pages {} but not run", crate::util::page_list(&need))
         };
         decoded.warnings.push(format!("{what}: {why}"));
         for p in decoded.pages.iter_mut().filter(|p| need.contains(&p.number)) {

@@ -32,7 +32,7 @@ use std::borrow::Cow;
 use std::io::Write;
 
 use crate::merge::{Disagreement, Merged, MergedItem, MergedMeeting, SourceRef};
-use crate::model::{Document, FileRecord, Item, Meeting, Memo, Participant, Reference, Status};
+use crate::model::{Document, FileRecord, Item, Meeting, Memo, Participant, Reference};
 
 /// Frictionless Table Schema field types used here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,37 +235,6 @@ impl<'a> Batch<'a> {
     }
 }
 
-/// A document that gets a `meetings.csv` row: agendas and minutes, and
-/// anything else that carries a meeting header, participants or items (so
-/// that participants → meetings and items → meetings always resolve).
-pub fn is_meeting_doc(d: &Document) -> bool {
-    use crate::model::DocumentKind::*;
-    matches!(d.kind, Agenda | Minutes) || d.meeting.is_some() || !d.participants.is_empty() || !d.items.is_empty()
-}
-
-/// `files.error`: the record's errors on one line; empty for status ok.
-pub fn error_line(rec: &FileRecord) -> String {
-    if rec.status == Status::Ok {
-        return String::new();
-    }
-    let joined = rec
-        .errors
-        .iter()
-        .map(|e| match e.page {
-            // A message that already names its page keeps it once.
-            Some(p) if !e.message.starts_with(&format!("page {p} ")) => format!("page {p}: {}", e.message),
-            Some(_) => e.message.clone(),
-            None => e.message.clone(),
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
-    let line = joined.split_whitespace().collect::<Vec<_>>().join(" ");
-    if line.is_empty() {
-        format!("{}: no reason recorded", rec.status.as_str())
-    } else {
-        line
-    }
-}
 
 const KINDS: &[&str] = &["agenda", "minutes", "case_memo", "other"];
 const STATUSES: &[&str] = &["ok", "partial", "no_text", "failed"];
@@ -304,7 +273,7 @@ fn files_columns<'a>() -> Vec<Column<FileRow<'a>>> {
         col_enum("status", STATUSES, "ok; partial (some pages failed); no_text (no text layer); failed.", |r| s(r.rec.status.as_str())),
         col("documents", I, "Number of logical documents found.", |r| count(r.rec.documents.len())),
         col("error", S, "Why the status is not ok: the file's problems on one line, `page N: ` before page-specific ones. Empty for ok.", |r| {
-            Cell::Text(error_line(r.rec)).nonempty()
+            Cell::Text(r.rec.error_line()).nonempty()
         }),
         col("json", S, "The per-file JSON, relative to the output directory.", |r| Cell::Text(format!("json/{}.json", r.stem))),
         col("title", S, "PDF Title metadata.", |r| os(&r.rec.source.title)),
@@ -642,7 +611,7 @@ pub const TABLES: &[Table] = &[
         primary_key: &["file", "doc"],
         foreign_keys: &[ForeignKey { fields: &["file", "doc"], resource: "documents", reference: &["file", "doc"] }],
         fields: || specs(&meetings_columns()),
-        write: |b, w| emit(w, &meetings_columns(), b.docs().filter(|d| is_meeting_doc(d.doc))),
+        write: |b, w| emit(w, &meetings_columns(), b.docs().filter(|d| d.doc.is_meeting())),
     },
     Table {
         name: "participants",

@@ -1,0 +1,44 @@
+//! The commands: each turns its parsed arguments into the options of the
+//! stages, runs them, and decides the exit code. Exit codes live here and
+//! nowhere else.
+
+mod eval;
+mod extract;
+mod worker;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+
+/// Exit codes, documented in the README.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_SOME_FAILED: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+
+/// Parse arguments, run, and return the process exit code.
+pub fn main() -> i32 {
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // A bare `motebok` (what `cargo run --release` runs) extracts the
+    // bundled fixtures into output/.
+    let cli = if argv.len() <= 1 {
+        Cli::parse_from(["motebok", "extract", "fixtures", "--out", "output", "--fail-on", "never"])
+    } else {
+        match Cli::try_parse_from(&argv) {
+            Ok(c) => c,
+            Err(e) => {
+                let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+                let _ = e.print();
+                return code;
+            }
+        }
+    };
+    match cli.command {
+        None => {
+            eprintln!("motebok: no command (try `motebok extract PATH... --out DIR`)");
+            EXIT_USAGE
+        }
+        Some(Command::Extract(args)) => extract::run(&args),
+        Some(Command::Eval(args)) => eval::run(&args),
+        Some(Command::Worker(args)) => worker::run(&args),
+    }
+}
