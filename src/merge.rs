@@ -312,7 +312,10 @@ pub fn merge(records: &[&FileRecord]) -> Merged {
                 continue;
             };
             for it in &d.items {
-                let ik = ItemKey { body: key.body.clone(), number: it.number, year: it.year };
+                // Items without a number and year are not merged across
+                // documents (yet): they stay in document_items.csv.
+                let (Some(number), Some(year)) = (it.number, it.year) else { continue };
+                let ik = ItemKey { body: key.body.clone(), number, year };
                 items.entry(ik).or_default().push(ItemCand {
                     src: src.clone(),
                     meeting: Some(key.clone()),
@@ -529,8 +532,8 @@ mod tests {
     fn item(sak: &str, n: u32, y: i32, prop: Option<&str>, dec: Option<&str>) -> Item {
         Item {
             sak: sak.into(),
-            number: n,
-            year: y,
+            number: Some(n),
+            year: Some(y),
             title: Some(format!("Sak {sak}")),
             time: None,
             sak_type: None,

@@ -253,16 +253,23 @@ pub struct Participant {
     pub attendance: Option<Attendance>,
     pub note: Option<String>,
     pub substitute_for: Option<String>,
+    /// The position as printed: `Leder`, `Nestleder`, `Referent`, …
+    #[serde(default)]
+    pub function: Option<String>,
     pub page: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Item {
-    /// As printed: `13/22`.
+    /// The identifier as printed, without the word before it (`PS 12/23` →
+    /// `12/23`, `Punkt 4:` → `4`); a side series keeps its word
+    /// (`Forslag 2`).
     pub sak: String,
-    pub number: u32,
-    /// Four digits.
-    pub year: i32,
+    /// The integer before the slash or the plain integer; `None` for a
+    /// dotted sub-number (`3.1`) or a lettered point.
+    pub number: Option<u32>,
+    /// Four digits, when the identifier carries a year.
+    pub year: Option<i32>,
     pub title: Option<String>,
     /// `HH:MM`, from the agenda's Tidspunkt column.
     pub time: Option<String>,

@@ -216,9 +216,9 @@ pub fn build(records: &[&FileRecord], merged: &Merged) -> Report {
                     }
                 }
                 if let Some(dy) = dy {
-                    if !d.items.is_empty() && d.items.iter().all(|it| it.year != dy) {
+                    if !d.items.is_empty() && d.items.iter().all(|it| it.year != Some(dy)) {
                         let years: Vec<String> = {
-                            let mut y: Vec<i32> = d.items.iter().map(|it| it.year).collect();
+                            let mut y: Vec<i32> = d.items.iter().filter_map(|it| it.year).collect();
                             y.sort();
                             y.dedup();
                             y.iter().map(|y| y.to_string()).collect()
@@ -231,9 +231,9 @@ pub fn build(records: &[&FileRecord], merged: &Merged) -> Report {
             // Items.
             for it in &d.items {
                 if let Some(my) = meeting_year {
-                    if it.year != my {
+                    if let Some(year) = it.year.filter(|y| *y != my) {
                         cx.add(Level::Warning, "sak_year_differs", key.as_ref(), Some(&src), Some(it.page), Some(&it.sak),
-                            format!("sak {} ({}) is listed in a {my} meeting", it.sak, it.year));
+                            format!("sak {} ({year}) is listed in a {my} meeting", it.sak));
                     }
                 }
                 if d.kind == DocumentKind::Minutes && it.decision.as_deref().is_none_or(|t| t.trim().is_empty()) {
@@ -273,8 +273,9 @@ pub fn build(records: &[&FileRecord], merged: &Merged) -> Report {
             let mut out = BTreeMap::new();
             for s in m.sources.iter().filter(|s| s.kind == kind) {
                 if let Some(d) = by_file.get(s.file.as_str()).and_then(|r| r.documents.get(s.doc - 1)) {
-                    for it in &d.items {
-                        out.entry((it.year, it.number)).or_insert((it.sak.clone(), s.clone(), it.page));
+                    for it in d.items.iter().filter_map(|it| Some((it.year?, it.number?, it))) {
+                        let (year, number, it) = it;
+                        out.entry((year, number)).or_insert((it.sak.clone(), s.clone(), it.page));
                     }
                 }
             }

@@ -31,6 +31,7 @@ fn participant(name: &str, org: Option<&str>, role: Role, attendance: Option<Att
         attendance,
         note: None,
         substitute_for: None,
+        function: None,
         page,
     }
 }
@@ -38,8 +39,8 @@ fn participant(name: &str, org: Option<&str>, role: Role, attendance: Option<Att
 fn item(sak: &str, number: u32, year: i32, title: &str, page: u32) -> Item {
     Item {
         sak: sak.into(),
-        number,
-        year,
+        number: Some(number),
+        year: Some(year),
         title: Some(title.into()),
         time: Some("10:00".into()),
         sak_type: Some("Godkjenning".into()),

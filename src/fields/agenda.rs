@@ -150,8 +150,8 @@ pub fn parse_items(lines: &[Line], meeting_year: Option<i32>, rules: &Rules) -> 
             let (title, sak_type) = split_type(&d.title, rules);
             items.push(Item {
                 sak: sak.printed,
-                number: sak.number,
-                year: sak.year,
+                number: Some(sak.number),
+                year: Some(sak.year),
                 title: Some(title).filter(|t| !t.is_empty()),
                 time: None,
                 sak_type,
@@ -225,8 +225,8 @@ fn item_from_row(row: &Row, rules: &Rules) -> Item {
     };
     Item {
         sak: row.sak.printed.clone(),
-        number: row.sak.number,
-        year: row.sak.year,
+        number: Some(row.sak.number),
+        year: Some(row.sak.year),
         title: Some(title).filter(|t| !t.is_empty()),
         time,
         sak_type,

@@ -188,7 +188,7 @@ fn read_person(entry: &str, section: &Section, in_minutes: bool, page: u32, rule
     if name.split_whitespace().count() < 2 || is_heading_word(&name, rules) {
         return None;
     }
-    Some(Participant { name, organisation, role, attendance, note, substitute_for, page })
+    Some(Participant { name, organisation, role, attendance, note, substitute_for, function: None, page })
 }
 
 fn is_heading_word(name: &str, rules: &Rules) -> bool {

@@ -363,8 +363,8 @@ fn items_columns<'a>() -> Vec<Column<DocRow<'a, Item>>> {
     c.push(row_no());
     c.extend([
         col("sak", S, "Case number as printed: 13/22. With body, the key of an item.", |r: &DocRow<Item>| s(&r.x.sak)),
-        col("number", I, "Case number (13).", |r| int(r.x.number)),
-        col("year", I, "Case year, four digits.", |r| int(r.x.year)),
+        col("number", I, "Case number (13).", |r| oint(r.x.number)),
+        col("year", I, "Case year, four digits.", |r| oint(r.x.year)),
         col("title", S, "Item title, lines joined.", |r| os(&r.x.title)),
         col("time", S, "HH:MM from the agenda's Tidspunkt column.", |r| os(&r.x.time)),
         col("type", S, "Sakstype: Godkjenning, Drøfting, Orientering, Anbefaling, Tilslutning, Beslutning.", |r| os(&r.x.sak_type)),
