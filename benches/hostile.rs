@@ -3,7 +3,7 @@
 //! * `motebok extract` (worker isolation, the default) over a generated
 //!   2,000-page PDF;
 //! * `motebok extract` over a one-page PDF whose text is a single 5 MB line;
-//! * `motebok::fields::parse_documents` fed a single-line page text
+//! * `motebok::read::read_file` fed a single-line page text
 //!   directly, at 1.25, 5 and 20 MB to show how it scales: seed text with
 //!   its line breaks made spaces, and a line of nothing but trigger words
 //!   (sak headings, labels, dates);
@@ -131,7 +131,7 @@ fn child(mode: &str) {
     let mut docs = 0;
     for _ in 0..3 {
         let t = Instant::now();
-        let d = motebok::fields::parse_documents(&pages, &rules);
+        let d = motebok::read::read_file(&pages, &rules);
         best = best.min(t.elapsed().as_secs_f64());
         docs = std::hint::black_box(d).len();
     }

@@ -21,6 +21,6 @@ fn main() {
             error: None,
         })
         .collect();
-    let docs = motebok::fields::parse_documents(&pages, &motebok::rules::Rules::embedded());
+    let docs = motebok::read::read_file(&pages, &motebok::rules::Rules::embedded());
     println!("{}", serde_json::to_string_pretty(&docs).expect("serialisable"));
 }

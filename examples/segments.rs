@@ -8,11 +8,12 @@ fn main() {
     let rules = motebok::rules::Rules::embedded();
     let bytes = std::fs::read(&path).expect("readable file");
     let decoded = motebok::pdf::decode(&bytes, &Default::default()).expect("decodable PDF");
-    let lines = motebok::text::clean_pages(&decoded.pages, &rules);
-    for s in motebok::segment::segment(&lines, &rules) {
+    let lines = motebok::read::lines::clean_pages(&decoded.pages, &rules);
+    for s in motebok::read::documents::segment(&lines, &rules) {
         println!(
-            "{:?} lines {}..{} (pages {}-{}) title_end {} box {:?}: {:?}",
+            "{:?} ({:?}) lines {}..{} (pages {}-{}) title_end {} box {:?}: {:?}",
             s.kind,
+            s.origin,
             s.start,
             s.end,
             lines[s.start].page,
@@ -21,10 +22,5 @@ fn main() {
             s.memo_box,
             lines[s.start].text
         );
-        if let Some(b) = s.memo_box {
-            for l in &lines[b..(b + 8).min(lines.len())] {
-                println!("    | {}", l.text);
-            }
-        }
     }
 }

@@ -2,10 +2,10 @@
 //! datasets out.
 //!
 //! The pipeline, one module per stage, data flowing one way:
-//! [`pdf`] (bytes → pages of text) → [`text`] (furniture removed, lines
-//! joined) → [`segment`] (logical documents and their kind) → [`fields`]
-//! (header, participants, agenda, decisions, memo, references) → [`model`]
-//! (the records of SPEC.md) → [`output`] (JSON, CSV, datapackage).
+//! [`pdf`] (bytes → pages of text) → [`read`] (clean lines → logical
+//! documents and their kinds → header, participants, items, decisions,
+//! memo, references) → [`model`] (the records of SPEC.md) → [`merge`] and
+//! [`report`] → [`output`] (JSON, CSV, datapackage, SQLite).
 //! [`dates`] reads Norwegian dates and times; [`rules`] holds what varies
 //! between bodies and eras.
 
@@ -13,7 +13,6 @@ pub mod cli;
 pub mod cmd;
 pub mod dates;
 pub mod eval;
-pub mod fields;
 pub mod merge;
 pub mod model;
 pub mod ocr;
@@ -24,9 +23,8 @@ pub mod pdfgen;
 pub mod pipeline;
 pub mod refresh;
 pub mod report;
+pub mod read;
 pub mod rules;
-pub mod segment;
-pub mod text;
 pub mod timing;
 pub mod util;
 pub mod worker;

@@ -50,7 +50,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::fields::sak::find_sak;
+use crate::read::lexicon::sak::find_sak;
 use crate::model::{Document, DocumentKind, FileRecord, Item};
 use crate::util::normalise_ws;
 

@@ -289,6 +289,8 @@ pub struct Memo {
     #[serde(rename = "type")]
     pub sak_type: Option<String>,
     pub owner: Option<String>,
+    /// Null when the memo names none (a value not stated is null).
+    #[serde(serialize_with = "empty_as_null", deserialize_with = "null_as_empty", default)]
     pub case_officers: Vec<String>,
     pub title: Option<String>,
     pub proposed_decision: Option<String>,
@@ -308,4 +310,16 @@ pub struct Reference {
     #[serde(default)]
     pub note: Option<String>,
     pub page: u32,
+}
+
+fn empty_as_null<S: serde::Serializer>(v: &[String], s: S) -> Result<S::Ok, S::Error> {
+    if v.is_empty() {
+        s.serialize_none()
+    } else {
+        s.collect_seq(v)
+    }
+}
+
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Ok(Option::<Vec<String>>::deserialize(d)?.unwrap_or_default())
 }

@@ -99,7 +99,7 @@ pub fn record_from_decoded(
             chars: p.text.chars().filter(|c| !c.is_whitespace()).count(),
         });
     }
-    let documents = crate::fields::parse_documents(&decoded.pages, rules);
+    let documents = crate::read::read_file(&decoded.pages, rules);
     let textless: Vec<u32> = pages.iter().filter(|p| p.engine == Engine::None && p.chars == 0).map(|p| p.page).collect();
     let failed_pages = decoded.pages.iter().filter(|p| p.error.is_some()).count();
     let status = if decoded.pages.is_empty() {

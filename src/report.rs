@@ -29,7 +29,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::fields::sak::find_saks;
+use crate::read::lexicon::sak::find_saks;
 use crate::merge::{MeetingKey, Merged, SourceRef};
 use crate::model::{DocumentKind, FileRecord, Status};
 

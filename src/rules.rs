@@ -8,11 +8,13 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 /// The rule files, by name, with their embedded default text.
-pub const RULE_FILES: [(&str, &str); 4] = [
+pub const RULE_FILES: [(&str, &str); 6] = [
     ("months.toml", include_str!("../rules/months.toml")),
     ("bodies.toml", include_str!("../rules/bodies.toml")),
     ("labels.toml", include_str!("../rules/labels.toml")),
     ("documents.toml", include_str!("../rules/documents.toml")),
+    ("genre.toml", include_str!("../rules/genre.toml")),
+    ("names.toml", include_str!("../rules/names.toml")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -152,6 +154,102 @@ pub struct SakTypes {
     pub names: Vec<String>,
 }
 
+/// `genre.toml`: how documents name themselves, number their items, word
+/// their decisions and print people's positions.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GenreFile {
+    pub kinds: KindWords,
+    pub body: BodyWords,
+    pub items: ItemWords,
+    pub decisions: DecisionWords,
+    pub participants: ParticipantWords,
+    pub header: HeaderWords,
+    pub sections: SectionWords,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SectionWords {
+    pub ends: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct KindWords {
+    pub minutes: Vec<String>,
+    pub agenda: Vec<String>,
+    pub case_memo: Vec<String>,
+    pub other: Vec<String>,
+    pub openers: Vec<String>,
+    pub contents: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct BodyWords {
+    pub nouns: Vec<String>,
+    pub definite: Vec<(String, String)>,
+    pub descriptors: Vec<String>,
+    pub labels: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ItemWords {
+    pub main: Vec<String>,
+    pub side: Vec<String>,
+    pub side_suffixes: Vec<String>,
+    pub subtypes_max_len: usize,
+    pub title_labels: Vec<String>,
+    pub list_headings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DecisionWords {
+    pub proposed: Vec<String>,
+    pub proposed_suffixes: Vec<String>,
+    pub decision: Vec<String>,
+    pub decision_suffixes: Vec<String>,
+    pub decision_openers: Vec<String>,
+    pub proposed_openers: Vec<String>,
+    pub verbs: Vec<String>,
+    pub phrases: Vec<String>,
+    pub not_verbs: Vec<String>,
+    pub election_openers: Vec<String>,
+    pub discussion: Vec<String>,
+    pub outcomes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ParticipantWords {
+    pub functions: Vec<String>,
+    pub staff_functions: Vec<String>,
+    pub minute_takers: Vec<String>,
+    pub minute_taker_function: String,
+    pub signatories: Vec<String>,
+    pub signatory_function: String,
+    pub from_words: Vec<String>,
+    pub organisation_lists: Vec<String>,
+    pub note_words: Vec<String>,
+    pub and_words: Vec<String>,
+    pub name_columns: Vec<String>,
+    pub function_columns: Vec<String>,
+    pub organisation_columns: Vec<String>,
+    pub note_columns: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct HeaderWords {
+    pub end_labels: Vec<String>,
+    pub end_phrases: Vec<String>,
+    pub held_phrases: Vec<String>,
+    pub place_words: Vec<String>,
+}
+
+/// `names.toml`: given names, so that a line of two capitalised words can
+/// be told to be a person ("Marius Thingwall") or not ("Linjeforeningen
+/// Online").
+#[derive(Debug, Clone, Deserialize)]
+pub struct NamesFile {
+    pub given: Vec<String>,
+}
+
 /// The active rules, parsed and checked.
 #[derive(Debug, Clone)]
 pub struct Rules {
@@ -159,6 +257,9 @@ pub struct Rules {
     pub bodies: BodiesFile,
     pub labels: LabelsFile,
     pub documents: DocumentsFile,
+    pub genre: GenreFile,
+    /// Given names, lower-cased, for [`Rules::is_given_name`].
+    given_names: std::collections::HashSet<String>,
     /// Furniture patterns, compiled once.
     pub furniture: Vec<regex::Regex>,
     /// sha256 over the text of every rule file in force: a change of rules
@@ -220,6 +321,9 @@ impl Rules {
         let bodies: BodiesFile = parse(find("bodies.toml"))?;
         let labels: LabelsFile = parse(find("labels.toml"))?;
         let documents: DocumentsFile = parse(find("documents.toml"))?;
+        let genre: GenreFile = parse(find("genre.toml"))?;
+        let names: NamesFile = parse(find("names.toml"))?;
+        let given_names = names.given.iter().map(|n| n.to_lowercase()).collect();
         let (labels_path, labels_text) = find("labels.toml");
         let mut furniture = Vec::new();
         for pat in &labels.furniture.lines {
@@ -257,6 +361,8 @@ impl Rules {
             bodies,
             labels,
             documents,
+            genre,
+            given_names,
             furniture,
             fingerprint,
             alias_pairs,
@@ -322,6 +428,13 @@ impl Rules {
     pub fn month(&self, name: &str) -> Option<u32> {
         let n = name.trim().trim_end_matches('.').to_lowercase();
         self.months.months.get(&n).copied()
+    }
+
+    /// Whether `word` is a given name ("Marius", "Anne-Grethe": each part
+    /// of a hyphenated name counts).
+    pub fn is_given_name(&self, word: &str) -> bool {
+        let w = word.trim_matches(|c: char| !c.is_alphabetic() && c != '-').to_lowercase();
+        !w.is_empty() && (self.given_names.contains(&w) || w.split('-').all(|p| !p.is_empty() && self.given_names.contains(p)))
     }
 
     pub fn is_weekday(&self, word: &str) -> bool {

@@ -37,7 +37,7 @@ pub fn pages_of(text: &str, per_page: usize) -> Vec<PageText> {
 /// F1 of the documents parsed from `pages` against gold `id`.
 pub fn f1_of_pages(id: &str, pages: &[PageText]) -> f64 {
     let rules = motebok::rules::Rules::embedded();
-    let docs = motebok::fields::parse_documents(pages, &rules);
+    let docs = motebok::read::read_file(pages, &rules);
     let out = serde_json::json!({ "documents": docs });
     let gold = gold(id);
     let score = motebok::eval::score_runs([(id, &gold, Some(&out))]);

@@ -128,7 +128,7 @@ fn standard_font_pdf_from_another_producer() {
         let bytes = crate::common::helvetica_pdf(&rewrap(&crate::common::seed(id), 70), 48);
         let decoded = motebok::pdf::decode(&bytes, &Default::default()).expect("generated PDF decodes");
         assert!(decoded.pages.len() > 1);
-        let docs = motebok::fields::parse_documents(&decoded.pages, &rules);
+        let docs = motebok::read::read_file(&decoded.pages, &rules);
         let out = serde_json::json!({ "documents": docs });
         let gold = crate::common::gold(id);
         let f1 = motebok::eval::score_runs([(id, &gold, Some(&out))]).f1;

@@ -38,7 +38,7 @@ fn item_key(body: &str, n: u32, y: i32) -> ItemKey {
 fn pair_texts_parse_as_agenda_and_minutes() {
     let rules = Rules::embedded();
     for (which, kind) in [("agenda", DocumentKind::Agenda), ("minutes", DocumentKind::Minutes)] {
-        let docs = motebok::fields::parse_documents(&crate::common::pages_of(&pair_text(which), 60), &rules);
+        let docs = motebok::read::read_file(&crate::common::pages_of(&pair_text(which), 60), &rules);
         assert_eq!(docs.len(), 1, "{which}: {docs:#?}");
         let d = &docs[0];
         assert_eq!(d.kind, kind);

@@ -277,7 +277,7 @@ fn styled_pdf(id: &str, style: Style, font: FontKind) -> Vec<u8> {
 }
 
 fn f1(id: &str, pages: &[PageText]) -> f64 {
-    let docs = motebok::fields::parse_documents(pages, &motebok::rules::Rules::embedded());
+    let docs = motebok::read::read_file(pages, &motebok::rules::Rules::embedded());
     let out = serde_json::json!({ "documents": docs });
     let gold = crate::common::gold(id);
     motebok::eval::score_runs([(id, &gold, Some(&out))]).f1

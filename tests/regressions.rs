@@ -17,7 +17,7 @@ fn fields(data: &[u8]) -> usize {
         .enumerate()
         .map(|(i, t)| PageText { number: i as u32 + 1, text: t.to_string(), engine: Engine::Lopdf, ocr_confidence: None, error: None })
         .collect();
-    let docs = motebok::fields::parse_documents(&pages, &Rules::embedded());
+    let docs = motebok::read::read_file(&pages, &Rules::embedded());
     serde_json::to_vec(&docs).expect("documents serialise");
     docs.len()
 }

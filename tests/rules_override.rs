@@ -30,7 +30,7 @@ fn rules_with(edits: &[(&str, &str, &str)]) -> (tempfile::TempDir, Rules) {
 #[test]
 fn new_label_synonyms_and_body_from_rules_files_alone() {
     let pages = crate::common::pages_of(MINUTES, 40);
-    let before = motebok::fields::parse_documents(&pages, &Rules::embedded());
+    let before = motebok::read::read_file(&pages, &Rules::embedded());
     let m = before[0].meeting.as_ref().unwrap();
     assert_eq!(m.location, None, "'Lokasjon' is no label by default");
     assert_eq!(before[0].body, None, "unknown body stays unnamed");
@@ -42,7 +42,7 @@ fn new_label_synonyms_and_body_from_rules_files_alone() {
         ("labels.toml", "present = [\"Til stede\"", "present = [\"Deltok\", \"Til stede\""),
         ("bodies.toml", "[[body]]\nname = \"NUFA\"", "[[body]]\nname = \"Fagrådet\"\naliases = [\"Fagrådet for digital helse\"]\n\n[[body]]\nname = \"NUFA\""),
     ]);
-    let after = motebok::fields::parse_documents(&pages, &rules);
+    let after = motebok::read::read_file(&pages, &rules);
     assert_eq!(after[0].meeting.as_ref().unwrap().location.as_deref(), Some("Bergen"));
     assert!(after[0].unknown_labels.is_empty());
     assert_eq!(after[0].body.as_deref(), Some("Fagrådet"));

@@ -5,7 +5,7 @@ use motebok::model::{Attendance, DocumentKind, Role};
 use motebok::rules::Rules;
 
 fn docs(id: &str) -> Vec<motebok::model::Document> {
-    motebok::fields::parse_documents(&crate::common::pages_of(&crate::common::seed(id), 55), &Rules::embedded())
+    motebok::read::read_file(&crate::common::pages_of(&crate::common::seed(id), 55), &Rules::embedded())
 }
 
 #[test]
@@ -140,6 +140,6 @@ fn short_and_long_meeting_labels_name_the_same_meeting() {
     assert_eq!((agenda.label.as_deref(), agenda.number, agenda.year), (Some("6/2021"), Some(6), Some(2021)));
     let memo_label = d.iter().find_map(|d| d.memo.as_ref()).and_then(|m| m.meeting_label.clone()).unwrap();
     assert_eq!(memo_label, "6/21");
-    let (s, _) = motebok::fields::sak::find_sak(&memo_label).unwrap();
+    let (s, _) = motebok::read::lexicon::sak::find_sak(&memo_label).unwrap();
     assert_eq!((s.number, s.year), (6, 2021));
 }

@@ -6,7 +6,7 @@ use motebok::model::{Attendance, DocumentKind, Role};
 use motebok::rules::Rules;
 
 fn parse(text: &str) -> Vec<motebok::model::Document> {
-    motebok::fields::parse_documents(&crate::common::pages_of(text, 40), &Rules::embedded())
+    motebok::read::read_file(&crate::common::pages_of(text, 40), &Rules::embedded())
 }
 
 const NUFA_MINUTES: &str = "Referat fra møte i NUFA

@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
             error: None,
         })
         .collect();
-    let docs = motebok::fields::parse_documents(&pages, rules);
+    let docs = motebok::read::read_file(&pages, rules);
     // What the output stage does with them next: must serialise.
     serde_json::to_vec(&docs).expect("documents serialise");
 });

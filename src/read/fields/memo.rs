@@ -7,12 +7,11 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::model::Memo;
+use crate::read::lexicon::labels::{memo_label, MemoLabel};
+use crate::read::lexicon::sak::find_sak;
+use crate::read::lines::{join_lines, Line};
 use crate::rules::labels::{is_label, strip_label};
 use crate::rules::Rules;
-use crate::segment::{memo_label, MemoLabel};
-use crate::text::{join_lines, Line};
-
-use super::sak::find_sak;
 
 /// How far below the proposal label its text may run.
 const PROPOSAL_MAX_LINES: usize = 25;
@@ -152,11 +151,42 @@ pub fn split_officers(value: &str) -> Vec<String> {
     out
 }
 
+/// A case paper without a header box ("Sak til bystyret", a saksframlegg):
+/// its own number ("Byrådssak 213/25") near the top, its title (the
+/// heading under that), the date it is signed ("Byrådet, den 18. desember
+/// 2025") or labelled, and the proposal after "… innstiller … følgende
+/// vedtak:" or a proposal label.
+pub fn read_case_paper(lines: &[Line], title_end: usize, cx: &crate::read::Cx) -> Memo {
+    let rules = cx.rules;
+    let mut memo = Memo::default();
+    let top = lines.len().min(30);
+    let number_at = lines[..top].iter().position(|l| crate::read::lexicon::sak::case_paper_number(&l.text).is_some());
+    if let Some(k) = number_at {
+        memo.sak = crate::read::lexicon::sak::case_paper_number(&lines[k].text).map(|s| s.printed);
+    }
+    // The title: the lines after the number (or the title block) up to a
+    // label or a section heading.
+    let from = number_at.map_or(title_end, |k| k + 1);
+    let mut parts: Vec<&str> = Vec::new();
+    for l in lines.iter().skip(from).take(6) {
+        let t = l.text.as_str();
+        if t.ends_with(':') || crate::read::lexicon::labels::decision_label(t, rules).is_some() || (!parts.is_empty() && l.blank_before) || t.split_whitespace().count() > 16 {
+            break;
+        }
+        parts.push(t);
+    }
+    memo.title = Some(join_lines(&parts)).filter(|t| !t.is_empty());
+    memo.date = lines.iter().rev().find_map(|l| crate::read::lexicon::labels::signed_date(&l.text, rules)).map(|d| d.to_string());
+    let outcome = crate::read::fields::outcome::read_outcome(lines, false, cx);
+    memo.proposed_decision = outcome.proposed;
+    memo
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    use crate::text::lines_of;
+    use crate::read::lines::lines_of;
 
     #[test]
     fn labels_apart_from_values() {

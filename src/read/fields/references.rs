@@ -11,9 +11,8 @@ use regex::Regex;
 use crate::model::Reference;
 use crate::rules::labels::{eq_fold, strip_label};
 use crate::rules::Rules;
-use crate::text::{join_lines, Line};
-
-use super::sak::leading_sak;
+use crate::read::lexicon::sak::leading_sak;
+use crate::read::lines::{join_lines, Line};
 
 /// Find the references heading in a memo and read its rows.
 pub fn parse_references(lines: &[Line], default_body: Option<&str>, rules: &Rules) -> Vec<Reference> {
@@ -178,7 +177,7 @@ fn acronym(text: &str) -> Option<&str> {
 mod tests {
     use super::*;
 
-    use crate::text::lines_of;
+    use crate::read::lines::lines_of;
 
     #[test]
     fn rows_with_notes_bodies_dates_and_split_cells() {

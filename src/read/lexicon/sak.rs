@@ -66,6 +66,20 @@ pub fn find_saks(text: &str) -> Vec<(Sak, Range<usize>)> {
     out
 }
 
+/// "Byrådssak 213/25", "Styresak 23/2019": a case paper's own number,
+/// printed as a line of its own (a word ending in "sak" and the number).
+/// An archive number ("Saksnr: 20/1989-526") is not one.
+pub fn case_paper_number(line: &str) -> Option<Sak> {
+    let (word, rest) = line.trim().split_once(' ')?;
+    let lower = word.to_lowercase();
+    let is_case_word = lower.ends_with("sak") && lower.chars().count() > 3 && word.chars().next().is_some_and(char::is_uppercase);
+    if !is_case_word || rest.split_whitespace().count() > 1 {
+        return None;
+    }
+    let (sak, range) = find_sak(rest)?;
+    (range.start == 0 && rest[range.end..].trim().is_empty()).then_some(sak)
+}
+
 /// A sak number at the very start of `text` (leading spaces allowed), and
 /// the rest of the text after it.
 pub fn leading_sak(text: &str) -> Option<(Sak, &str)> {
@@ -107,6 +121,14 @@ mod tests {
     fn ocr_confusions_in_sak_numbers() {
         let (s, _) = find_sak("l3/2O").unwrap();
         assert_eq!((s.number, s.year, s.printed.as_str()), (13, 2020, "13/20"));
+    }
+
+    #[test]
+    fn case_paper_numbers_and_archive_numbers() {
+        assert_eq!(case_paper_number("Byrådssak 213/25").map(|s| s.printed), Some("213/25".to_string()));
+        assert_eq!(case_paper_number("Styresak 23/2019").map(|s| s.year), Some(2019));
+        assert_eq!(case_paper_number("Saksnr: 20/1989 -526"), None);
+        assert_eq!(case_paper_number("Bystyresak 332/23, vedtakspunkt 6"), None);
     }
 
     #[test]
