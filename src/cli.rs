@@ -16,7 +16,7 @@ pub struct Cli {
 pub enum Command {
     /// Extract meetings, participants, saker and decisions from PDFs.
     Extract(ExtractArgs),
-    /// Score extracted JSON against gold annotations (slot F1, as shared/eval/score.py).
+    /// Score extracted JSON against gold annotations (strict and lenient slot F1, as shared/eval/score.py).
     Eval(EvalArgs),
     /// Internal: decode PDFs sent on stdin (used by the worker pool).
     #[command(name = "__worker", hide = true)]
@@ -89,9 +89,10 @@ pub struct ExtractArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct EvalArgs {
-    /// Directory of gold NNN.json files.
+    /// Directory of gold <id>.json files (id: letters and digits, e.g. 000, r07).
     pub gold: PathBuf,
-    /// Output directory of a run (holds json/).
+    /// Output directory of a run (holds json/; json/<id>.json and
+    /// json/<id>-<anything>.json are scored against gold <id>.json).
     pub out: PathBuf,
     /// Print figures as JSON.
     #[arg(long)]
