@@ -153,9 +153,10 @@ fn re(pattern: &str) -> Regex {
     Regex::new(pattern).expect("dates.rs patterns are valid (checked by tests)")
 }
 
-/// `30.03.2022`, `30.03.22` anywhere.
+/// `30.03.2022`, `30.03.22` anywhere; `05.09 2013` (a space before a
+/// four-digit year) too.
 static NUM_FIND: LazyLock<Regex> =
-    LazyLock::new(|| re(&format!(r"{PRE}(?P<tok>(?P<d>{DD})\.(?P<m>{DD})\.(?P<y>{N}{{4}}|{N}{{2}})){SUF}")));
+    LazyLock::new(|| re(&format!(r"{PRE}(?P<tok>(?P<d>{DD})\.(?P<m>{DD})(?:\.(?P<y>{N}{{4}}|{N}{{2}})| (?P<ys>[0-9]{{4}}))){SUF}")));
 /// `2022-03-30` anywhere.
 static ISO_FIND: LazyLock<Regex> =
     LazyLock::new(|| re(&format!(r"{PRE}(?P<tok>(?P<y>[0-9]{{4}})-(?P<m>[0-9]{{2}})-(?P<d>[0-9]{{2}})){SUF}")));
@@ -376,11 +377,14 @@ fn date_token(text: &str, c: &Captures<'_>, base: usize) -> Option<Range<usize>>
 fn date_iter<'t>(text: &'t str, default_year: Option<i32>, rules: &'t Rules) -> impl Iterator<Item = Found> + 't {
     let num = scan(&NUM_FIND, text, |text: &'t str, c: &Captures<'t>, base| {
         let r = date_token(text, c, base)?;
-        if c["y"].len() == 2 && (c["d"].len() != 2 || c["m"].len() != 2) {
-            return None; // "3.1.12" is a section number, not 3 January 2012
+        let y = c.name("y").or_else(|| c.name("ys"))?.as_str();
+        // "3.1.12" is a section number, not 3 January 2012; "5.9 2013" is
+        // too loose to be a date without its dot.
+        if (y.len() == 2 || c.name("ys").is_some()) && (c["d"].len() != 2 || c["m"].len() != 2) {
+            return None;
         }
         let month = ocr_num(&c["m"], true)?;
-        Some((make_date(&c["d"], month, Some(&c["y"]), None, "").ok()?, r))
+        Some((make_date(&c["d"], month, Some(y), None, "").ok()?, r))
     });
     let iso = scan(&ISO_FIND, text, |text: &'t str, c: &Captures<'t>, base| {
         let r = date_token(text, c, base)?;
@@ -825,6 +829,10 @@ mod tests {
         assert_eq!(fd("møte 14.  desember 2021", None), Some((d(2021, 12, 14), "14.  desember 2021")));
         assert_eq!(fd("Tromsø, Bodø og Ålesund – 8. april 2022", None), Some((d(2022, 4, 8), "8. april 2022")));
         assert_eq!(fd("🗓 8. april 2022", None), Some((d(2022, 4, 8), "8. april 2022")));
+        // A space for the second dot before a four-digit year.
+        assert_eq!(fd("Referat fra Fordelingsutvalgmøte 05.09 2013", None), Some((d(2013, 9, 5), "05.09 2013")));
+        assert_eq!(fd("Tid 5.9 2013", None), None);
+        assert_eq!(fd("beløp 12.50 1000 kr", None), None);
     }
 
     #[test]

@@ -104,7 +104,10 @@ fn read_meeting(lines: &[Line], s: &Segment, cx: &Cx) -> Document {
         .or_else(|| lexicon::titles::printed_body(&title_texts, cx.rules));
     let after_header = &rest[header.used..];
     let minutes = s.kind == DocumentKind::Minutes;
-    let items = fields::items::read_items(after_header, s.kind, header.meeting.year, cx);
+    // Saker are numbered in the meeting's year: the printed meeting
+    // number's, or the date's.
+    let year = header.meeting.year.or_else(|| header.meeting.date.as_deref().and_then(|d| d.get(..4)?.parse().ok()));
+    let items = fields::items::read_items(after_header, s.kind, year, cx);
     doc.participants = fields::participants::read_participants(title, after_header, items.first_body, minutes, cx);
     doc.items = items.items;
     doc.meeting = Some(header.meeting);

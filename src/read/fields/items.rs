@@ -394,7 +394,11 @@ fn accepted(lines: &[Line], skip: &[bool], meeting_year: Option<i32>, cx: &Cx) -
         cands.push(Candidate { line: i, ident, title: title.to_string(), word, colon });
     }
     let fits_year = |c: &Candidate| c.ident.year.is_some_and(|y| meeting_year.is_none_or(|m| (y - m).abs() <= 1));
-    let family = if cands.iter().any(|c| fits_year(c)) {
+    let with_year = cands.iter().filter(|c| fits_year(c)).count();
+    let plain_count = cands.iter().filter(|c| c.ident.series == Series::Bare && !c.ident.has_year()).count();
+    // Without a meeting year to check them by, a few "59/60 har stemt" do
+    // not outweigh a plain numbering.
+    let family = if with_year > 0 && (meeting_year.is_some() || with_year * 2 >= plain_count) {
         Family::Year
     } else if cands.iter().filter(|c| c.ident.series == Series::Main).count() >= 1 {
         Family::Word
