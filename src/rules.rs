@@ -210,6 +210,8 @@ pub struct DecisionWords {
     pub proposed_openers: Vec<String>,
     pub verbs: Vec<String>,
     pub phrases: Vec<String>,
+    pub subject_verbs: Vec<String>,
+    pub subjects: Vec<String>,
     pub not_verbs: Vec<String>,
     pub election_openers: Vec<String>,
     pub discussion: Vec<String>,

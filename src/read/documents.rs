@@ -85,6 +85,12 @@ pub fn segment(lines: &[Line], rules: &Rules) -> Vec<Segment> {
         starts.sort_by_key(|s| s.start);
     }
     for l in letter_starts(lines, rules) {
+        // A letterhead on the file's first page, with no document announced
+        // above it, heads the file itself: the file is the letter.
+        if !starts.iter().any(|s| s.start <= l) && lines[..l].iter().all(|x| x.page == lines[l].page) && l <= 12 {
+            starts.push(new_segment(0, file_title_end(lines, 0, lines.len(), rules), None, Origin::Letter));
+            continue;
+        }
         // A second letterhead block before any other document is the same letter.
         let previous = starts.iter().filter(|s| s.start <= l).max_by_key(|s| s.start);
         let same_letter = previous.is_some_and(|s| s.origin == Origin::Letter);

@@ -32,6 +32,9 @@ pub struct Line {
     pub bullet: bool,
     /// A blank line, or the start of a page, comes before this line.
     pub blank_before: bool,
+    /// The line stops well short of the page's longest line: where a line
+    /// ends a sentence so, its paragraph ends.
+    pub short: bool,
 }
 
 impl Line {
@@ -91,7 +94,20 @@ pub fn clean_pages(pages: &[PageText], rules: &Rules) -> Vec<Line> {
             out.push(line);
         }
     }
+    mark_short(&mut out);
     out
+}
+
+/// Mark lines shorter than 70 % of their page's longest line.
+fn mark_short(lines: &mut [Line]) {
+    let mut widest: HashMap<u32, usize> = HashMap::new();
+    for l in lines.iter() {
+        let w = widest.entry(l.page).or_default();
+        *w = (*w).max(l.text.chars().count());
+    }
+    for l in lines.iter_mut() {
+        l.short = l.text.chars().count() * 10 < widest[&l.page] * 7;
+    }
 }
 
 /// One raw line of a page: tidied, with its bullet, indentation and cells.
@@ -101,7 +117,7 @@ fn read_line(raw: &str, page: u32) -> Line {
     let (bullet, body) = strip_bullet(trimmed);
     let cells: Vec<String> = split_cells(body).into_iter().map(tidy).filter(|c| !c.is_empty()).collect();
     let text = tidy(trimmed);
-    Line { cells: if cells.len() > 1 { cells } else { Vec::new() }, text, page, indent, bullet, blank_before: false }
+    Line { cells: if cells.len() > 1 { cells } else { Vec::new() }, text, page, indent, bullet, blank_before: false, short: false }
 }
 
 /// Bullet characters that open a list entry.
@@ -214,6 +230,7 @@ pub fn lines_of(text: &str, page: u32) -> Vec<Line> {
         blank = false;
         out.push(line);
     }
+    mark_short(&mut out);
     out
 }
 
@@ -262,8 +279,16 @@ pub fn join_lines<S: AsRef<str>>(lines: &[S]) -> String {
 /// sentence.
 pub fn continues_previous(line: &str, prev: &str) -> bool {
     let starts_lower = line.chars().next().is_some_and(|c| c.is_lowercase());
-    let prev_open = prev.ends_with('-') || prev.ends_with('–') || prev.ends_with(',');
-    (starts_lower || prev_open) && !prev.ends_with('.')
+    let last_word = prev.split_whitespace().last().unwrap_or("");
+    let prev_open = prev.ends_with('-')
+        || prev.ends_with('–')
+        || prev.ends_with(',')
+        || prev.matches('(').count() > prev.matches(')').count()
+        || matches!(last_word, "og" | "eller" | "i" | "for" | "til" | "av" | "om" | "med" | "på" | "samt" | "fra" | "ved");
+    // A title set in capitals goes on in capitals ("… MED TILHØRENDE" /
+    // "ERSTATNINGSOPPGØR").
+    let capitals = |t: &str| t.chars().filter(|c| c.is_alphabetic()).count() >= 3 && t.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    (starts_lower || prev_open || (capitals(prev) && capitals(line))) && !prev.ends_with('.')
 }
 
 /// [`join_lines`] over the text of `lines`.

@@ -4,13 +4,15 @@
 //! 1. [`lines`]: pages of text → clean lines that keep what the layout
 //!    says (blank lines, bullets, indentation, wide gaps between cells);
 //! 2. [`documents`]: lines → logical documents, each with its kind decided
-//!    from signs that agree;
+//!    from signs that agree; [`blocks`] finds what no field reads (a table
+//!    of contents);
 //! 3. [`fields`]: each document's header, participants, items with their
 //!    proposals and decisions, memo box, references.
 //!
 //! [`lexicon`] holds the one-line recognisers the stages share; what they
 //! recognise (words, labels, names) comes from the rules.
 
+pub mod blocks;
 pub mod documents;
 pub mod fields;
 pub mod lexicon;
@@ -102,7 +104,10 @@ fn read_meeting(lines: &[Line], s: &Segment, cx: &Cx) -> Document {
     doc.body = lexicon::titles::known_body(&join_lines(&title_texts), cx.rules)
         .or(header.body)
         .or_else(|| lexicon::titles::printed_body(&title_texts, cx.rules));
-    let after_header = &rest[header.used..];
+    // A table of contents is read by no field.
+    let contents = blocks::table_of_contents(&rest[header.used..], cx.rules);
+    let after_header: Vec<Line> = rest[header.used..].iter().zip(&contents).filter(|(_, c)| !**c).map(|(l, _)| l.clone()).collect();
+    let after_header = after_header.as_slice();
     let minutes = s.kind == DocumentKind::Minutes;
     // Saker are numbered in the meeting's year: the printed meeting
     // number's, or the date's.

@@ -9,8 +9,8 @@
 //! continues the numbering (the next number, the first sub-point, the
 //! parent's next number after a sub-list). A numbered paragraph inside a
 //! decision, a speaker's number or an amount does not continue it.
-//! Entries of a table of contents are skipped; the body's headings give
-//! those items. A second pass over the same numbers (the body after the
+//! A table of contents is taken out before (see [`crate::read::blocks`]);
+//! the body's headings give those items. A second pass over the same numbers (the body after the
 //! agenda list) reads the same items again.
 
 use std::collections::HashMap;
@@ -50,8 +50,7 @@ struct Heading {
 
 /// Read the items of `lines` (a document after its title).
 pub fn read_items(lines: &[Line], kind: DocumentKind, meeting_year: Option<i32>, cx: &Cx) -> Items {
-    let skip = contents_lines(lines, cx);
-    let headings = accepted(lines, &skip, meeting_year, cx);
+    let headings = accepted(lines, meeting_year, cx);
     if headings.is_empty() {
         return Items { items: Vec::new(), first_body: lines.len() };
     }
@@ -69,7 +68,13 @@ pub fn read_items(lines: &[Line], kind: DocumentKind, meeting_year: Option<i32>,
         let entry = &lines[h.line + 1..end];
         let is_row = table_rows.get(h.line).copied().unwrap_or(false) || is_list_entry(&h.title, entry, next == end && k + 1 < headings.len(), cx);
         let (title, body) = if is_row { (row_text(&h.title, entry, cx), &entry[..0]) } else { heading_title(&h.title, entry, cx) };
-        let (title, time, sak_type, outcome) = if is_row { split_row(&title, minutes, cx) } else { (strip_title_label(&title, cx), None, None, None) };
+        let (title, time, sak_type, outcome) = if is_row {
+            split_row(&title, minutes, cx)
+        } else {
+            // An outcome printed as a cell of the row under the number.
+            let cell = entry.iter().take(3).find(|l| is_outcome_cell(&l.text, cx.rules)).filter(|_| minutes && h.title.is_empty()).map(|l| l.text.trim_end_matches('.').to_string());
+            (strip_title_label(&title, cx), None, None, cell)
+        };
         let (title, sak_type) = match sak_type {
             Some(t) => (title, Some(t)),
             None if !is_row => split_type(&title, cx),
@@ -133,50 +138,6 @@ pub fn read_items(lines: &[Line], kind: DocumentKind, meeting_year: Option<i32>,
     Items { items, first_body }
 }
 
-/// Lines of a table of contents: from a contents heading ("Innhold",
-/// "Sideoversikt") while the lines are entries followed by page numbers.
-fn contents_lines(lines: &[Line], cx: &Cx) -> Vec<bool> {
-    let mut skip = vec![false; lines.len()];
-    let is_number = |t: &str| !t.is_empty() && t.len() <= 4 && t.chars().all(|c| c.is_ascii_digit());
-    let ends_with_number = |t: &str| {
-        let head = t.trim_end_matches(|c: char| c.is_ascii_digit());
-        head.len() < t.len() && (head.ends_with(' ') || head.ends_with(['.', '…']))
-    };
-    let mut i = 0;
-    while i < lines.len() {
-        if !labels::is_contents_heading(&lines[i].text, cx.rules) {
-            i += 1;
-            continue;
-        }
-        skip[i] = true;
-        // Entries are followed by their page number (on the line or the
-        // next); one line without is taken on trust (a wrapped entry), two
-        // end the table.
-        let mut k = i + 1;
-        let mut tentative: Option<usize> = None;
-        while k < lines.len() {
-            let t = lines[k].text.as_str();
-            let next_is_number = lines.get(k + 1).is_some_and(|n| is_number(&n.text));
-            if is_number(t) || ends_with_number(t) || next_is_number || labels::is_contents_heading(t, cx.rules) {
-                skip[k] = true;
-                tentative = None;
-            } else if tentative.is_none() {
-                skip[k] = true;
-                tentative = Some(k);
-            } else {
-                break;
-            }
-            k += 1;
-        }
-        if let Some(t) = tentative {
-            skip[t] = false;
-            k = t;
-        }
-        i = k.max(i + 1);
-    }
-    skip
-}
-
 /// Rows of agenda tables (after an "Sak Tema Sakstype" heading, up to the
 /// first proposal or decision label): these are list rows, not headings.
 fn table_row_lines(lines: &[Line], cx: &Cx) -> Vec<bool> {
@@ -216,8 +177,15 @@ fn entry_end(lines: &[Line], from: usize, next: usize, cx: &Cx) -> usize {
                 || labels::is_contents_heading(t, cx.rules)
                 || is_break_row(t, cx)
                 || labels::agenda_table_heading(lines, k, cx.rules).is_some()
+                || stamped_heading(t)
         })
         .unwrap_or(next)
+}
+
+/// "[18:44] Felles intro til forslag 3 & 4": a heading with a time stamp
+/// (and no number) opens a part of the minutes that is no item's.
+fn stamped_heading(t: &str) -> bool {
+    t.strip_prefix('[').and_then(|r| r.split_once(']')).is_some_and(|(time, rest)| crate::dates::parse_time(time).is_some() && !rest.trim().is_empty())
 }
 
 /// A break row of an agenda table ("Lunsj 11:50", "Pause 14:05").
@@ -266,10 +234,15 @@ fn heading_title<'a>(first: &str, entry: &'a [Line], cx: &Cx) -> (String, &'a [L
     let mut parts: Vec<&str> = Vec::new();
     let mut k = 0;
     if first.is_empty() {
-        match entry.first() {
-            Some(l) if l.text.split_whitespace().count() <= 14 && !l.text.ends_with('.') => {
+        // Cells printed between the number and the title: an archive
+        // number, an outcome ("Innstilling vedtatt").
+        while entry.get(k).is_some_and(|l| ARCHIVE_NUMBER.is_match(&format!("{} ", l.text)) && l.text.split_whitespace().count() == 1 || is_outcome_cell(&l.text, cx.rules)) {
+            k += 1;
+        }
+        match entry.get(k) {
+            Some(l) if l.text.split_whitespace().count() <= 14 && !l.text.ends_with(['.', ':']) => {
                 parts.push(l.text.as_str());
-                k = 1;
+                k += 1;
             }
             _ => return (String::new(), entry),
         }
@@ -336,7 +309,10 @@ fn split_type(text: &str, cx: &Cx) -> (String, Option<String>) {
     for name in &cx.rules.documents.sak_types.names {
         if let Some(head) = t.len().checked_sub(name.len()).and_then(|n| t.get(..n)) {
             let tail = &t[head.len()..];
-            if eq_fold(tail, name) && (head.is_empty() || head.ends_with(' ')) {
+            // A sak type is printed as a capitalised word ("… Drøfting"),
+            // unlike the same word ending a title ("… før endelig beslutning").
+            let capitalised = tail.chars().next().is_some_and(char::is_uppercase);
+            if eq_fold(tail, name) && capitalised && (head.is_empty() || head.ends_with(' ')) {
                 return (head.trim().to_string(), Some(name.clone()));
             }
         }
@@ -367,12 +343,9 @@ struct Candidate {
 }
 
 /// The lines accepted as items, in order.
-fn accepted(lines: &[Line], skip: &[bool], meeting_year: Option<i32>, cx: &Cx) -> Vec<Heading> {
+fn accepted(lines: &[Line], meeting_year: Option<i32>, cx: &Cx) -> Vec<Heading> {
     let mut cands: Vec<Candidate> = Vec::new();
     for (i, l) in lines.iter().enumerate() {
-        if skip[i] {
-            continue;
-        }
         let Some((ident, title)) = leading_ident(l.content(), cx.rules) else { continue };
         // A bullet opens a point of a list inside a sak, not a sak.
         if l.bullet && ident.series == Series::Bare && !ident.has_year() {
@@ -460,6 +433,9 @@ struct PlainSequence {
     stack: Vec<u32>,
     /// Numbers seen in the first pass, by path.
     first_pass: Vec<Vec<u32>>,
+    /// Of those, how many stood on the line right after the one before (a
+    /// list rather than headings with text between).
+    first_pass_listed: usize,
     pass: u32,
     /// The last letter of a lettered list, lower-cased.
     letter: Option<char>,
@@ -483,6 +459,7 @@ impl PlainSequence {
         let accept = |this: &mut Self, path: Vec<u32>| {
             if this.pass == 0 {
                 this.first_pass.push(path.clone());
+                this.first_pass_listed += usize::from(continuous);
             }
             this.stack = path;
             this.letter = None;
@@ -542,7 +519,8 @@ impl PlainSequence {
             }
         }
         // The body after the agenda list: the numbering starts again.
-        if n == 1 && !continuous && self.pass == 0 && self.first_pass.len() >= 2 {
+        let first_pass_is_list = self.first_pass.len() >= 2 && self.first_pass_listed * 3 >= (self.first_pass.len() - 1) * 2;
+        if n == 1 && !continuous && self.pass == 0 && first_pass_is_list {
             self.pass = 1;
             return accept(self, vec![1]);
         }
@@ -710,10 +688,9 @@ mod tests {
     }
 
     #[test]
-    fn a_table_of_contents_gives_no_items_of_its_own() {
-        let v = items("Sideoversikt\n[16:30] Velkommen\n8\n[17:35] Sak 1 - Benytte preferansevalg\n28\n[17:35] Sak 1 - Benytte preferansevalg\nSaken er vedtatt.\n", DocumentKind::Minutes);
-        assert_eq!(saks(&v), vec![("1", Some(1), Some("Benytte preferansevalg"))]);
-        assert_eq!(v[0].decision.as_deref(), Some("Saken er vedtatt."));
+    fn a_heading_with_a_time_stamp_ends_the_item_before_it() {
+        let v = items("[18:40] Forslag 2: Godkjenne bankomleder\nForslaget er vedtatt\n[18:44] Felles intro til forslag 3 & 4\nForslaget om X godkjennes.\n[18:49] Forslag 3: Fjerne talerett\n", DocumentKind::Minutes);
+        assert_eq!(v[0].decision.as_deref(), Some("Forslaget er vedtatt"));
     }
 
     #[test]

@@ -107,28 +107,36 @@ pub fn read_outcome(lines: &[Line], minutes: bool, cx: &Cx) -> Outcome {
     out
 }
 
-/// A paragraph: its text and whether a list (bullets) follows it.
+/// A paragraph: its text, and whether it is a point of a list or a
+/// speaker's turn ("I: …", "SP: …"), which state no decision.
 struct Paragraph {
     text: String,
+    aside: bool,
+}
+
+/// "I:", "SP:", "K:", "Q - 115:": a speaker's turn in a debate.
+fn speaker_turn(text: &str) -> bool {
+    let Some((tag, _)) = text.split_once(':') else { return false };
+    let tag = tag.trim();
+    !tag.is_empty() && tag.len() <= 10 && tag.split_whitespace().count() <= 3 && tag.chars().all(|c| c.is_uppercase() || c.is_ascii_digit() || matches!(c, ' ' | '-'))
 }
 
 /// Cut lines into paragraphs: a blank line, a bullet, or a line that ends
-/// a sentence well short of the column's width ends one.
+/// a sentence (or stops short of the page's width) ends one.
 fn paragraphs(lines: &[Line]) -> Vec<Paragraph> {
-    let width = lines.iter().map(|l| l.text.chars().count()).max().unwrap_or(0);
     let mut out: Vec<Paragraph> = Vec::new();
     let mut open = false;
     for (i, l) in lines.iter().enumerate() {
-        let starts_new = !open || l.blank_before || l.bullet || lines.get(i.wrapping_sub(1)).is_some_and(|p| p.bullet && !l.bullet && i > 0);
+        let after_bullet = i > 0 && lines[i - 1].bullet && !l.bullet;
+        let starts_new = !open || l.blank_before || l.bullet || after_bullet || speaker_turn(&l.text);
         if starts_new {
-            out.push(Paragraph { text: String::new() });
+            out.push(Paragraph { text: String::new(), aside: l.bullet || speaker_turn(&l.text) });
         }
         if let Some(p) = out.last_mut() {
             push_joined(&mut p.text, &l.text);
         }
-        let len = l.text.chars().count();
-        let ends_sentence = l.text.ends_with(['.', '!', '?', ':']) || !l.text.ends_with([',', '-']) && len * 10 < width * 6;
-        open = !(ends_sentence && len * 10 < width * 8) && !l.bullet;
+        let ends_sentence = l.text.ends_with(['.', '!', '?', ':']) || !l.text.ends_with([',', '-']);
+        open = !(ends_sentence && l.short) && !l.bullet;
     }
     out
 }
@@ -138,7 +146,7 @@ fn unlabelled_decision(lines: &[Line], cx: &Cx) -> Option<String> {
     let paras = paragraphs(lines);
     // The last paragraph holding a decision sentence, and the last such
     // sentence in it.
-    let (pi, si) = paras.iter().enumerate().rev().find_map(|(pi, p)| {
+    let (pi, si) = paras.iter().enumerate().rev().filter(|(_, p)| !p.aside).find_map(|(pi, p)| {
         let s = sentences(&p.text);
         s.iter().rposition(|s| states_decision(s, cx.rules) && !is_discussion(s, cx.rules)).map(|si| (pi, si))
     })?;

@@ -159,8 +159,7 @@ fn read_section(section: &Section, first: Option<&str>, lines: &[Line], minutes:
 /// a member listed again as a substitute is a substitute.
 fn push(out: &mut Vec<Participant>, p: Option<Participant>) {
     let Some(p) = p else { return };
-    let key = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
-    if let Some(existing) = out.iter_mut().find(|e| key(&e.name) == key(&p.name)) {
+    if let Some(existing) = out.iter_mut().find(|e| same_person(&e.name, &p.name)) {
         if existing.role == Role::Member && p.role == Role::Substitute {
             existing.role = Role::Substitute;
             if existing.substitute_for.is_none() {
@@ -170,6 +169,36 @@ fn push(out: &mut Vec<Participant>, p: Option<Participant>) {
         return;
     }
     out.push(p);
+}
+
+/// Two spellings of one person's name: equal but for case and spacing, or
+/// (a document's own slip: "Lindquiester" / "Lindquister") the same given
+/// name and a surname one letter apart.
+fn same_person(a: &str, b: &str) -> bool {
+    let key = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let (a, b) = (key(a), key(b));
+    if a == b {
+        return true;
+    }
+    let (wa, wb): (Vec<&str>, Vec<&str>) = (a.split(' ').collect(), b.split(' ').collect());
+    if wa.len() != wb.len() || wa.len() < 2 || wa[..wa.len() - 1] != wb[..wb.len() - 1] {
+        return false;
+    }
+    let (x, y): (Vec<char>, Vec<char>) = (wa[wa.len() - 1].chars().collect(), wb[wb.len() - 1].chars().collect());
+    if x.len().min(y.len()) < 6 || x.len().abs_diff(y.len()) > 1 {
+        return false;
+    }
+    // One insertion, deletion or substitution.
+    let (short, long) = if x.len() <= y.len() { (&x, &y) } else { (&y, &x) };
+    let mut i = 0;
+    while i < short.len() && short[i] == long[i] {
+        i += 1;
+    }
+    if short.len() == long.len() {
+        short[i + 1..] == long[i + 1..]
+    } else {
+        short[i..] == long[i + 1..]
+    }
 }
 
 /// One entry of a list: a person's lines merged, and the organisation
@@ -491,7 +520,10 @@ fn read_table(section: &Section, table: &Table, lines: &[Line], minutes: bool, c
         let name_cell = &row[name_at].0;
         let people = split_list(name_cell, cx);
         let all_names = people.iter().all(|p| person::name_shape(p, cx.rules) != NameShape::No);
-        if !all_names {
+        // The other cells must not be people themselves (the table has
+        // ended and a list of names goes on).
+        let others_fit = row.iter().enumerate().filter(|(k, _)| *k != name_at).all(|(_, (c, _))| person::name_shape(c.split(',').next().unwrap_or(c), cx.rules) == NameShape::No);
+        if !all_names || !others_fit {
             break;
         }
         for who in &people {
@@ -693,6 +725,13 @@ mod tests {
         assert_eq!(got, vec![("Christoffer Lofsberg", Role::Other, None, Some("Parafer")), ("Lars Føleide", Role::Other, None, Some("Parafer"))]);
         let p = people("Henrik Liodden, Parafer\n", true);
         assert_eq!(p[0].function.as_deref(), Some("Parafer"));
+    }
+
+    #[test]
+    fn a_name_spelt_twice_is_one_person() {
+        let p = people("Til stede:\nJoakim Lindquiester, Økonomiansvarlig FU\nReferent: Joakim Lindquister\nKari Olsen\nKari Olson\n", true);
+        let names: Vec<_> = p.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, vec!["Joakim Lindquiester", "Kari Olsen", "Kari Olson"]);
     }
 
     #[test]

@@ -17,7 +17,10 @@ use crate::read::lines::{join_lines, Line};
 /// Find the references heading in a memo and read its rows.
 pub fn parse_references(lines: &[Line], default_body: Option<&str>, rules: &Rules) -> Vec<Reference> {
     let r = &rules.labels.references;
-    let Some(h) = lines.iter().position(|l| strip_label(&l.text, &r.heading).is_some()) else { return Vec::new() };
+    // The heading opens its line, or ends a short one ("Lover og regler,
+    // tidligere vedtak").
+    let heading = |t: &str| strip_label(t, &r.heading).is_some() || (t.split_whitespace().count() <= 6 && r.heading.iter().any(|h| t.to_lowercase().trim_end_matches(':').ends_with(&h.to_lowercase())));
+    let Some(h) = lines.iter().position(|l| heading(&l.text)) else { return Vec::new() };
     let sections = &rules.labels.memo.sections;
     let mut rows: Vec<(Vec<&str>, u32)> = Vec::new();
     for line in &lines[h + 1..] {
@@ -29,7 +32,7 @@ pub fn parse_references(lines: &[Line], default_body: Option<&str>, rules: &Rule
             break;
         }
         if row_start(t, rules) {
-            rows.push((vec![t], line.page));
+            rows.push((vec![row_text(t)], line.page));
         } else if let Some((row, _)) = rows.last_mut() {
             row.push(t);
         }
@@ -52,8 +55,19 @@ fn is_column_heading(line: &str, rules: &Rules) -> bool {
     n >= 2
 }
 
+/// A row's text without a bullet and without the word naming the sak
+/// ("• Bystyresak 332/23, …" → "332/23, …").
+fn row_text(line: &str) -> &str {
+    let t = crate::read::lines::strip_bullet(line).1;
+    match t.split_once(' ') {
+        Some((w, rest)) if w.to_lowercase().ends_with("sak") && leading_sak(rest).is_some() => rest,
+        _ => t,
+    }
+}
+
 /// A row starts with a sak number, possibly after the body's name.
 fn row_start(line: &str, rules: &Rules) -> bool {
+    let line = row_text(line);
     if leading_sak(line).is_some() {
         return true;
     }
@@ -111,6 +125,8 @@ fn read_row(text: &str, page: u32, default_body: Option<&str>, rules: &Rules) ->
         Some(p) => (rest[..p].trim(), Some(rest[p..].trim())),
         None => (rest.trim(), None),
     };
+    // A row naming several saker has no one title to give.
+    let title = if crate::read::lexicon::sak::find_sak(title).is_some() { "" } else { title };
     if body.is_none() {
         // "Nasjonalt e-helsestyre drøftet saken …": the actor is the body.
         body = decision.and_then(|d| strip_body(d, rules)).map(|(b, _)| b).or(default_body.map(str::to_string));

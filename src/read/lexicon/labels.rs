@@ -149,6 +149,12 @@ pub fn participant_heading<'a>(line: &'a str, rules: &Rules) -> Option<(Section,
         if sentence {
             return None;
         }
+        // "Andre Kramer Orten": a given name that is also a heading word,
+        // followed by a surname, is a person.
+        let head = line[..used].trim().trim_end_matches(':');
+        if !colon && !rest.is_empty() && head.split_whitespace().count() == 1 && rules.is_given_name(head) && rest.split_whitespace().count() <= 3 && rest.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase)) && !rest.contains('(') {
+            return None;
+        }
         // "Medlemmer Til stede" on one line: the inner heading decides.
         if let Some((inner, rest2)) = (!rest.is_empty()).then(|| participant_heading(rest, rules)).flatten() {
             return Some((inner, rest2));
@@ -335,6 +341,8 @@ mod tests {
         assert!(participant_heading("Foreninger som ikke var tilstede: Ifi-avis, PING og Mikro.", &r).unwrap().0.organisations_only);
         assert_eq!(h("Medlemmer av styret har fått saken"), None);
         assert_eq!(h("Fra: Kari Nordmann"), None);
+        assert_eq!(h("Andre Kramer Orten"), None);
+        assert_eq!(h("Andre: Kari Nordmann").map(|x| x.0), Some(Role::Other));
     }
 
     #[test]

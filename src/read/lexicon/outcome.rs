@@ -13,6 +13,10 @@ pub fn states_decision(sentence: &str, rules: &Rules) -> bool {
     if d.phrases.iter().any(|p| contains_phrase(&lower, &p.to_lowercase())) {
         return true;
     }
+    let first = sentence.split_whitespace().next().unwrap_or("");
+    if d.subjects.iter().any(|s| eq_fold(s, first)) && d.subject_verbs.iter().any(|v| contains_phrase(&lower, &v.to_lowercase())) {
+        return true;
+    }
     let words: Vec<&str> = sentence.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).collect();
     let verb = words.iter().any(|w| {
         let lw = w.to_lowercase();
@@ -158,6 +162,8 @@ mod tests {
             "Den nye kommunikasjonsansvarlige er Marius Aune.",
             "Ingen kommentarer, ordstyrer godkjenner.",
             "Utsettes på grunn av tekniske problemer.",
+            "Forslag 4 faller ettersom forslag 3 gikk gjennom.",
+            "Punktet om FUs økonomi utgår da regnskapet mangler.",
         ] {
             assert!(states_decision(s, &r), "{s}");
         }
@@ -167,6 +173,8 @@ mod tests {
             "Koordinator forteller kort om arbeidet.",
             "Ingen gjester.",
             "Trenger ikke å godkjenne.",
+            "Få med studenter som faller utenfor.",
+            "Håkon Solbjørg går gjennom stemmesystemet.",
         ] {
             assert!(!states_decision(s, &r), "{s}");
         }
