@@ -1,6 +1,13 @@
+//! Print the page text of a PDF as the pipeline reads it, one page after
+//! another. `cargo run --example pagetext -- FILE.pdf`
 fn main() {
-    let path = std::env::args().nth(1).unwrap();
-    let bytes = std::fs::read(&path).unwrap();
-    let d = motebok::pdf::decode(&bytes, &Default::default()).unwrap();
-    for p in d.pages { println!("\x0c--- page {} ({:?})\n{}", p.number, p.engine, p.text); }
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: pagetext FILE.pdf");
+        std::process::exit(2);
+    };
+    let bytes = std::fs::read(&path).expect("readable file");
+    let d = motebok::pdf::decode(&bytes, &Default::default()).expect("decodable PDF");
+    for p in d.pages {
+        println!("\x0c--- page {} ({:?})\n{}", p.number, p.engine, p.text);
+    }
 }

@@ -305,7 +305,10 @@ pub fn kind_of(e: &Evidence) -> DocumentKind {
     if e.case_paper > 0 {
         memo += 2 * e.case_paper.min(2) as i32;
     }
-    let meeting_structure = e.items >= 2 || e.participants > 0 || e.header_labels > 0 || e.decision_labels > 0;
+    // A meeting document numbers its saker or says it is one in its title:
+    // a protocol of a count with a list of members is a report.
+    let titled = e.title_kinds.iter().any(|k| matches!(k, Minutes | Agenda));
+    let meeting_structure = (e.items >= 2 || e.participants > 0 || e.header_labels > 0 || e.decision_labels > 0) && (titled || e.items >= 1);
     let meeting_best = minutes.max(agenda);
     if memo >= 3 && memo >= meeting_best && memo > other {
         return CaseMemo;
@@ -485,6 +488,9 @@ mod tests {
         assert_eq!(kind_of(&Evidence { proposal_labels: 2, items: 3, ..e(&[Agenda]) }), Agenda);
         // A report's title outweighs a stray list.
         assert_eq!(kind_of(&Evidence { items: 6, ..e(&[Other]) }), Other);
+        // A list of members and some approvals make no minutes without a
+        // meeting title or saker.
+        assert_eq!(kind_of(&Evidence { attendance: 1, participants: 3, decision_sentences: 4, ..e(&[Other]) }), Other);
         // A case paper: its number on top and an innstilling.
         assert_eq!(kind_of(&Evidence { case_paper: 2, ..e(&[CaseMemo]) }), CaseMemo);
     }

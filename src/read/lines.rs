@@ -235,9 +235,20 @@ pub fn lines_of(text: &str, page: u32) -> Vec<Line> {
 }
 
 /// Collapse runs of whitespace (including no-break spaces) into one space,
-/// trim, and drop soft hyphens, zero-width characters and control
-/// characters.
+/// trim, drop soft hyphens, zero-width characters and control characters,
+/// and compose letters written as a base and a combining mark ("a" + "̊"
+/// is "å"), so that a name is spelt one way whatever the producer did.
 pub fn tidy(raw: &str) -> String {
+    let s = tidy_spaces(raw);
+    if s.chars().any(|c| ('\u{0300}'..='\u{036F}').contains(&c)) {
+        use unicode_normalization::UnicodeNormalization;
+        s.nfc().collect()
+    } else {
+        s
+    }
+}
+
+fn tidy_spaces(raw: &str) -> String {
     let mut s = String::with_capacity(raw.len());
     let mut space = false;
     for c in raw.chars() {
@@ -288,7 +299,9 @@ pub fn continues_previous(line: &str, prev: &str) -> bool {
     // A title set in capitals goes on in capitals ("… MED TILHØRENDE" /
     // "ERSTATNINGSOPPGØR").
     let capitals = |t: &str| t.chars().filter(|c| c.is_alphabetic()).count() >= 3 && t.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
-    (starts_lower || prev_open || (capitals(prev) && capitals(line))) && !prev.ends_with('.')
+    // A parenthesis after a title ("… (Benedicte Myrvoll, …)") is part of it.
+    let aside = line.starts_with('(');
+    (starts_lower || prev_open || aside || (capitals(prev) && capitals(line))) && !prev.ends_with('.')
 }
 
 /// [`join_lines`] over the text of `lines`.
@@ -371,6 +384,7 @@ mod tests {
         assert_eq!(tidy("  14.  desember\u{a0}2021 \t"), "14. desember 2021");
         assert_eq!(tidy("e-hel\u{ad}se"), "e-helse");
         assert_eq!(tidy("Referent: \u{200b}Andreas"), "Referent: Andreas");
+        assert_eq!(tidy("Ha\u{30a}vard"), "Håvard");
     }
 
     #[test]

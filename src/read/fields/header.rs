@@ -221,6 +221,9 @@ fn labelled_fields<'a>(lines: &'a [Line], cx: &Cx, h: &mut Header) -> Vec<(Heade
             v.push(&line.text);
         } else if i >= 2 {
             break;
+        } else {
+            // A line before the first label (a subtitle) is no header.
+            continue;
         }
         used = i + 1;
     }

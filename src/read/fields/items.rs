@@ -182,10 +182,14 @@ fn entry_end(lines: &[Line], from: usize, next: usize, cx: &Cx) -> usize {
         .unwrap_or(next)
 }
 
-/// "[18:44] Felles intro til forslag 3 & 4": a heading with a time stamp
-/// (and no number) opens a part of the minutes that is no item's.
+/// "[18:44] Felles intro til forslag 3 & 4", "Pause [21:07]": a short
+/// heading with a time stamp (and no number) opens a part of the minutes
+/// that is no item's.
 fn stamped_heading(t: &str) -> bool {
-    t.strip_prefix('[').and_then(|r| r.split_once(']')).is_some_and(|(time, rest)| crate::dates::parse_time(time).is_some() && !rest.trim().is_empty())
+    let stamp = |s: &str| s.strip_prefix('[').and_then(|r| r.strip_suffix(']')).is_some_and(|time| crate::dates::parse_time(time).is_some());
+    let t = t.trim();
+    let (first, last) = (t.split_whitespace().next().unwrap_or(""), t.split_whitespace().last().unwrap_or(""));
+    t.split_whitespace().count() <= 10 && (stamp(first) || stamp(last))
 }
 
 /// A break row of an agenda table ("Lunsj 11:50", "Pause 14:05").
@@ -439,6 +443,9 @@ struct PlainSequence {
     pass: u32,
     /// The last letter of a lettered list, lower-cased.
     letter: Option<char>,
+    /// The current path's last level came from a list nested under a
+    /// number without dotted numbers (`1.` under `4.`).
+    implicit: bool,
     /// Dotted numbers printed in the document (`4.1`): a list nested
     /// without them (`1.` under `4.`) is read against them.
     explicit: std::collections::HashSet<Vec<u32>>,
@@ -456,7 +463,9 @@ impl PlainSequence {
         }
         let continuous = last_line.is_some_and(|l| c.line > l && (l + 1..c.line).all(|k| lines[k].text.split_whitespace().count() <= 12 && !lines[k].text.ends_with('.')) && c.line - l <= 3);
         let p = &id.path;
+        let explicit = p.len() >= 2;
         let accept = |this: &mut Self, path: Vec<u32>| {
+            this.implicit = !explicit && path.len() >= 2;
             if this.pass == 0 {
                 this.first_pass.push(path.clone());
                 this.first_pass_listed += usize::from(continuous);
@@ -492,6 +501,19 @@ impl PlainSequence {
             return None;
         }
         let n = p[0];
+        // A plain number continues a dotted one only at the top ("5" after
+        // "4.2"); inside a list nested without dots, at its own level.
+        if !self.implicit && self.stack.len() >= 2 {
+            if n == self.stack[0] + 1 || (self.pass > 0 && n > self.stack[0] && self.first_pass.contains(&vec![n])) {
+                return accept(self, vec![n]);
+            }
+            if n == 1 && continuous {
+                let mut path = self.stack.clone();
+                path.push(1);
+                return accept(self, path);
+            }
+            return None;
+        }
         let top = *self.stack.last().unwrap_or(&0);
         if n == top + 1 {
             let mut path = self.stack.clone();

@@ -1,0 +1,17 @@
+//! Print each logical document of a PDF with the signs its kind was decided
+//! from: a tool for rule writers. `cargo run --example evidence -- FILE.pdf`
+fn main() {
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: evidence FILE.pdf");
+        std::process::exit(2);
+    };
+    let rules = motebok::rules::Rules::embedded();
+    let bytes = std::fs::read(&path).expect("readable file");
+    let decoded = motebok::pdf::decode(&bytes, &Default::default()).expect("decodable PDF");
+    let lines = motebok::read::lines::clean_pages(&decoded.pages, &rules);
+    for s in motebok::read::documents::segment(&lines, &rules) {
+        let e = motebok::read::documents::evidence(&lines[s.start..s.end], s.title_end - s.start, &rules);
+        let title: Vec<&str> = lines[s.start..s.title_end].iter().map(|l| l.text.as_str()).collect();
+        println!("{:?} ({:?}) lines {}..{}: title {:?}\n  {:?}", s.kind, s.origin, s.start, s.end, title, e);
+    }
+}
