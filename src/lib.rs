@@ -13,6 +13,7 @@ pub mod cli;
 pub mod cmd;
 pub mod dates;
 pub mod eval;
+pub mod inputs;
 pub mod merge;
 pub mod model;
 pub mod ocr;

@@ -59,6 +59,7 @@ fn ok_source(file: &str, sha: &str) -> Source {
         pages: 9,
         title: Some("Møteinnkalling".into()),
         producer: Some("Microsoft® Word for Microsoft 365".into()),
+        origin: None,
     }
 }
 
@@ -138,7 +139,7 @@ fn rich(file: &str, sha: &str) -> FileRecord {
 
 fn failed(file: &str) -> FileRecord {
     FileRecord {
-        source: Source { file: file.into(), sha256: "ff".repeat(32), bytes: 0, pages: 0, title: None, producer: None },
+        source: Source { file: file.into(), sha256: "ff".repeat(32), bytes: 0, pages: 0, title: None, producer: None, origin: None },
         status: Status::Failed,
         errors: vec![
             PageError { page: None, message: "empty file".into() },
