@@ -150,9 +150,17 @@ pub fn collect(paths: &[PathBuf], opts: &InputOptions) -> Result<Inputs, InputEr
         }
     }
     found.sort_by(|a, b| a.input.key.cmp(&b.input.key));
-    // One row per file: the first key of a file reached twice; two files
-    // with one key are an error.
-    let mut seen: BTreeMap<(u64, u64), String> = BTreeMap::new();
+    // One row per file. A file reached twice keeps the key of a folder walk
+    // over that of a file given by name, else the first in sorted order.
+    let mut best: BTreeMap<(u64, u64), (bool, &str)> = BTreeMap::new();
+    for f in &found {
+        if let Some(id) = f.id {
+            let cand = (!f.from_dir, f.input.key.as_str());
+            best.entry(id).and_modify(|b| *b = (*b).min(cand)).or_insert(cand);
+        }
+    }
+    let best: BTreeMap<(u64, u64), String> = best.into_iter().map(|(id, (_, k))| (id, k.to_string())).collect();
+    let mut seen: BTreeSet<(u64, u64)> = BTreeSet::new();
     let mut last: Option<&Found> = None;
     let mut keep = Vec::with_capacity(found.len());
     for f in &found {
@@ -166,11 +174,13 @@ pub fn collect(paths: &[PathBuf], opts: &InputOptions) -> Result<Inputs, InputEr
         }
         last = Some(f);
         if let Some(id) = f.id {
-            if let Some(first) = seen.get(&id) {
-                inputs.warnings.push(format!("{} is the same file as {first}; read once", f.input.key));
+            if best[&id] != f.input.key {
+                inputs.warnings.push(format!("{} is the same file as {}; read once", f.input.key, best[&id]));
                 continue;
             }
-            seen.insert(id, f.input.key.clone());
+            if !seen.insert(id) {
+                continue;
+            }
         }
         keep.push(f.input.clone());
     }
@@ -204,6 +214,8 @@ pub fn collect(paths: &[PathBuf], opts: &InputOptions) -> Result<Inputs, InputEr
 struct Found {
     input: Input,
     id: Option<(u64, u64)>,
+    /// Found by walking a folder (not given by name).
+    from_dir: bool,
 }
 
 impl Found {
@@ -219,11 +231,11 @@ impl Found {
         } else {
             None
         };
-        Found { input: Input { path, key, rejected, origin: None }, id: Some(file_id(meta)) }
+        Found { input: Input { path, key, rejected, origin: None }, id: Some(file_id(meta)), from_dir: false }
     }
 
     fn failed(path: PathBuf, key: String, why: String) -> Found {
-        Found { input: Input { path, key, rejected: Some(why), origin: None }, id: None }
+        Found { input: Input { path, key, rejected: Some(why), origin: None }, id: None, from_dir: true }
     }
 }
 
@@ -285,7 +297,7 @@ fn walk(
                 Err(e) => found.push(Found::failed(path, key, format!("cannot list folder: {e}"))),
             }
         } else if is_pdf {
-            found.push(Found::of_file(path, key, &meta, opts));
+            found.push(Found { from_dir: true, ..Found::of_file(path, key, &meta, opts) });
         }
     }
 }
@@ -405,9 +417,11 @@ mod tests {
         assert_eq!(keys(&collect(&[up.clone()], &o).unwrap()), want);
         assert_eq!(keys(&collect(&[up.join("sub/..")], &o).unwrap()), want);
         assert_eq!(keys(&collect(&[t.path().join("./upper/")], &o).unwrap()), want);
-        // A file given is keyed by its name; the same file twice is one row.
+        // A file given is keyed by its name; the same file twice is one
+        // row, under the key of the folder walk.
+        assert_eq!(keys(&collect(&[up.join("a.pdf")], &o).unwrap()), vec!["a.pdf"]);
         let both = collect(&[up.join("a.pdf"), up.clone()], &o).unwrap();
-        assert_eq!(keys(&both), vec!["a.pdf", "upper/sub/b.PDF"]);
+        assert_eq!(keys(&both), want);
         let rooted = collect(&[up.join("sub")], &InputOptions { root: Some(t.path().to_path_buf()), ..o.clone() }).unwrap();
         assert_eq!(keys(&rooted), vec!["upper/sub/b.PDF"]);
         assert!(matches!(

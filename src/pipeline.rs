@@ -250,7 +250,8 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, RunError> {
         return Err(RunError::Empty(given.join(", ")));
     }
     let _lock = crate::output::OutLock::acquire(&opts.out, opts.wait, &|m| note(&format!("motebok: {m}")))?;
-    for w in crate::output::preflight(&opts.out)? {
+    let recovered = crate::output::preflight(&opts.out)?;
+    for w in &recovered {
         note(&format!("motebok: warning: {w}"));
     }
     // Decoding runs in worker processes unless isolation is off.
@@ -340,7 +341,9 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, RunError> {
         }
         records.push(rec);
     }
-    let written = crate::output::write_run(&opts.out, &records, &settings, previous.as_ref(), &extraction)?;
+    let mut written = crate::output::write_run(&opts.out, &records, &settings, previous.as_ref(), &extraction)?;
+    // Recovery runs again as the output is written: told once is enough.
+    written.warnings.retain(|w| !recovered.contains(w));
     let mut summary = Summary::of(&records);
     summary.decoded = extraction.decoded.len();
     summary.reused = extraction.reused.len();

@@ -162,7 +162,7 @@ pub fn recover(out: &Path) -> Result<Vec<String>, OutputError> {
         }
         if exists(&paths.out) {
             if let Err(e) = remove_tree(&old) {
-                warnings.push(format!("cannot delete the leftover {}: {e}", old.display()));
+                warnings.push(format!("cannot delete the leftover {e}"));
             }
         } else {
             fs::rename(&old, &paths.out).map_err(io_err(&old))?;
@@ -175,7 +175,7 @@ pub fn recover(out: &Path) -> Result<Vec<String>, OutputError> {
         }
         if is_ours(&dir) {
             if let Err(e) = remove_tree(&dir) {
-                warnings.push(format!("cannot delete the leftover {}: {e}", dir.display()));
+                warnings.push(format!("cannot delete the leftover {e}"));
             }
         } else {
             warnings.push(format!("{} is not motebok's staging folder; left alone", dir.display()));
@@ -308,7 +308,15 @@ impl OutLock {
         fs::create_dir_all(&paths.parent).map_err(io_err(&paths.parent))?;
         let path = paths.lock();
         loop {
-            let file = fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(io_err(&path))?;
+            let file = fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(|e| {
+                OutputError::BadOut {
+                    path: paths.out.clone(),
+                    reason: format!(
+                        "cannot write beside it in {} ({e}): motebok keeps its lock and builds the new output there, so the folder holding --out must be writable",
+                        paths.parent.display()
+                    ),
+                }
+            })?;
             match flock(&file, false) {
                 Ok(true) => {}
                 Ok(false) if !wait => return Err(LockError::Busy { out: paths.out.clone(), holder: read_pid(&path) }),
