@@ -185,6 +185,23 @@ pub fn plan(input: &crate::inputs::Input, previous: Option<&Manifest>, settings:
     if bytes.len() as u64 != entry.bytes || crate::util::sha256_hex(&bytes) != entry.sha256 {
         return Plan::Extract(Reason::Changed);
     }
+    // The earlier record, when it is there and about this file.
+    let rel = Path::new(&entry.json);
+    let cached = if rel.is_absolute() || rel.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+        None
+    } else {
+        let json_path = out.join(rel);
+        std::fs::read(&json_path).ok().and_then(|old| match serde_json::from_slice::<FileRecord>(&old) {
+            Ok(rec) if rec.source.file == name && rec.source.sha256 == entry.sha256 && rec.source.bytes == entry.bytes => {
+                Some((rec, old, json_path))
+            }
+            _ => None,
+        })
+    };
+    // Not ok last time: whatever else changed, this is a retry.
+    if cached.as_ref().is_some_and(|(rec, _, _)| rec.status != crate::model::Status::Ok) {
+        return Plan::Extract(Reason::Retry);
+    }
     if entry.motebok_version != settings.motebok_version {
         return Plan::Extract(Reason::Version);
     }
@@ -194,21 +211,12 @@ pub fn plan(input: &crate::inputs::Input, previous: Option<&Manifest>, settings:
     if entry.options != settings.options {
         return Plan::Extract(Reason::Options);
     }
-    let rel = Path::new(&entry.json);
-    if rel.is_absolute() || rel.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
-        return Plan::Extract(Reason::NoCachedRecord);
-    }
-    let json_path = out.join(rel);
-    let Ok(old) = std::fs::read(&json_path) else { return Plan::Extract(Reason::NoCachedRecord) };
-    match serde_json::from_slice::<FileRecord>(&old) {
-        Ok(rec) if rec.source.file == name && rec.source.sha256 == entry.sha256 && rec.source.bytes == entry.bytes => {
-            if rec.status != crate::model::Status::Ok {
-                return Plan::Extract(Reason::Retry);
-            }
+    match cached {
+        Some((rec, old, json_path)) => {
             let same = json::to_bytes(&rec).is_ok_and(|b| b == old);
             Plan::Reuse(Box::new(rec), same.then_some(json_path))
         }
-        _ => Plan::Extract(Reason::NoCachedRecord),
+        None => Plan::Extract(Reason::NoCachedRecord),
     }
 }
 

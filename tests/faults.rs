@@ -276,7 +276,7 @@ fn an_unreadable_subfolder_is_one_failed_row() {
 #[test]
 fn a_second_run_on_the_same_output_exits_2_or_waits() {
     let env = Env::new();
-    let input = env.corpus("in", &["002", "000"]);
+    let _input = env.corpus("in", &["002", "000"]);
     let slow = env.path("slow");
     std::fs::create_dir(&slow).unwrap();
     std::fs::write(slow.join("hang.pdf"), "%MOTEBOK-TEST hang\n").unwrap();

@@ -10,6 +10,7 @@ mod eval_matches_python;
 mod faults;
 mod layout_variants;
 mod merge;
+mod operator;
 mod ocr;
 mod output;
 mod pdf_text_layout;
