@@ -300,7 +300,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, RunError> {
                     match crate::refresh::plan(input, previous.as_ref(), &settings, &opts.out, opts.force, opts.max_file_size) {
                         crate::refresh::Plan::Reuse(rec, json) => (*rec, None, json),
                         crate::refresh::Plan::Extract(reason) => {
-                            let on_page = |d: usize, of: usize| bar.set_message(format!("{name}: OCR page {d}/{of}"));
+                            let on_page = |d: usize, of: usize| bar.set_message(format!("OCR page {d}/{of} of {name}"));
                             (extract_file(&input.path, &input.key, &ctx, opts.max_file_size, &on_page), Some(reason), None)
                         }
                     }
@@ -370,7 +370,7 @@ fn progress_bar(len: u64, show: bool) -> indicatif::ProgressBar {
     if show && std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(len);
         if let Ok(style) =
-            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} files, {per_sec}, ETA {eta}, {elapsed} {wide_msg}")
+            indicatif::ProgressStyle::with_template("{bar:20} {pos}/{len} files {per_sec} ETA {eta} {wide_msg}")
         {
             bar.set_style(style);
         }

@@ -306,3 +306,33 @@ fn readme_example_json_matches_real_output() {
     assert!(block.contains(&format!("\"bytes\": {}", src["bytes"])), "bytes");
     assert!(block.contains(&format!("\"chars\": {}", rec["pages"][0]["chars"])), "chars of page 1");
 }
+
+/// On a terminal: files done, rate, ETA and the current file, moving page
+/// by page while OCR reads a scan. (`script` gives the run a terminal.)
+#[test]
+fn progress_shows_rate_eta_and_ocr_pages_on_a_terminal() {
+    let cfg = motebok::ocr::OcrConfig::from_env();
+    if let Err(why) = motebok::ocr::check_tesseract(&cfg).and_then(|_| motebok::ocr::check_pdftoppm(&cfg)) {
+        crate::common::skip_or_fail("progress_shows_rate_eta_and_ocr_pages_on_a_terminal", &why);
+        return;
+    }
+    if Command::new("script").arg("--version").output().is_err() {
+        crate::common::skip_or_fail("progress_shows_rate_eta_and_ocr_pages_on_a_terminal", "no `script` command (util-linux)");
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    std::fs::create_dir(t.path().join("in")).unwrap();
+    std::fs::write(t.path().join("in/scan.pdf"), one_page_scan()).unwrap();
+    std::fs::copy(crate::common::fixture("002.pdf"), t.path().join("in/002.pdf")).unwrap();
+    let o = Command::new("script")
+        .args(["-qec", &format!("{BIN} extract in -o o -j 1"), "/dev/null"])
+        .current_dir(t.path())
+        .output()
+        .unwrap();
+    let screen = String::from_utf8_lossy(&o.stdout).replace('\r', "\n");
+    assert!(screen.contains("OCR page 1/1 of in/scan.pdf"), "{screen}");
+    assert!(screen.contains("/2 files") && screen.contains("/s ETA "), "{screen}");
+    // Not on a terminal (and with --quiet): no bar at all.
+    let o = motebok(t.path(), &["extract", "in", "-o", "o2", "-q"], &[]);
+    assert_eq!(err(&o), "");
+}
