@@ -60,7 +60,7 @@ pub struct ExtractArgs {
     /// folder holding it must be writable: the new output is built beside it).
     #[arg(short = 'o', long, default_value = "output")]
     pub out: PathBuf,
-    /// Key inputs by their path under DIR (default: a directory given is keyed from its own name, a file by its name).
+    /// Key inputs by their path under DIR (default: a directory given leads with its own name; a file given, its path from the current directory, or its name when outside it).
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
     /// Directory of rule files overriding the built-in ones.

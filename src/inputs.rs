@@ -11,7 +11,10 @@
 //! * a directory given is its own root, and its name leads its files' keys:
 //!   `fixtures`, `./fixtures/` and `/home/me/motebok/fixtures` all key
 //!   `fixtures/002.pdf` (a root without a name, `/`, leads with nothing);
-//! * a file given is keyed by its name: `fixtures/002.pdf` → `002.pdf`;
+//! * a file given is keyed by its path from the current directory when it
+//!   is inside it (`fixtures/002.pdf`, `./fixtures/002.pdf` and its
+//!   absolute path all key `fixtures/002.pdf`: the key a walk of
+//!   `fixtures` gives it), else by its name (`../x/002.pdf` → `002.pdf`);
 //! * with `--root DIR`, every input is keyed by its path under `DIR`
 //!   (an input outside `DIR` is an error).
 //!
@@ -110,6 +113,7 @@ pub fn collect(paths: &[PathBuf], opts: &InputOptions) -> Result<Inputs, InputEr
         Some(r) => Some(absolute(r).map_err(|source| InputError::Unreadable { path: r.clone(), source })?),
         None => None,
     };
+    let cwd = absolute(Path::new(".")).ok();
     let mut found: Vec<Found> = Vec::new();
     let mut inputs = Inputs::default();
     // sources.csv files to read: (folder, key prefix of that folder).
@@ -130,6 +134,10 @@ pub fn collect(paths: &[PathBuf], opts: &InputOptions) -> Result<Inputs, InputEr
                 Ok(rel) => key_of(rel),
                 Err(_) => return Err(InputError::OutsideRoot { path: p.clone(), root: r.clone() }),
             },
+            // A file inside the current directory: its path from there.
+            None if !meta.is_dir() && cwd.as_ref().is_some_and(|c| abs.starts_with(c) && abs != *c) => {
+                key_of(abs.strip_prefix(cwd.as_ref().unwrap_or(&abs)).unwrap_or(&abs))
+            }
             None => abs.file_name().map(escape_name).unwrap_or_default(),
         };
         if meta.is_dir() {
