@@ -381,3 +381,19 @@ fn progress_bar(len: u64, show: bool) -> indicatif::ProgressBar {
         indicatif::ProgressBar::hidden()
     }
 }
+
+#[cfg(test)]
+mod jobs_tests {
+    use super::effective_jobs;
+
+    #[test]
+    fn jobs_are_capped_by_cores_and_files() {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        assert_eq!(effective_jobs(Some(1), 100), 1);
+        assert_eq!(effective_jobs(None, 1000), cores);
+        // One file: every core (for its OCR pages), never 100,000 threads.
+        assert_eq!(effective_jobs(Some(100_000), 1), cores);
+        assert_eq!(effective_jobs(Some(100_000), 100_000), cores * crate::options::MAX_JOBS_PER_CORE);
+        assert_eq!(effective_jobs(Some(3), 0), 3.min(cores));
+    }
+}

@@ -36,7 +36,8 @@ fn options(args: &ExtractArgs) -> RunOptions {
         max_file_size: args.max_file_size,
         allow_empty: args.allow_empty,
         wait: args.wait,
-        progress: !args.quiet && !args.json,
+        // Per-file lines (-v) would tear through a bar: one or the other.
+        progress: !args.quiet && !args.json && !args.verbose,
         verbose: args.verbose,
         notify: note,
     }
