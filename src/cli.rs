@@ -6,7 +6,15 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "motebok", version, about = "Meeting PDFs of Norwegian governance bodies in, clean citable datasets out.")]
+#[command(
+    name = "motebok",
+    version,
+    about = "Meeting PDFs of Norwegian governance bodies in, clean citable datasets out.",
+    after_help = "Without a command, motebok runs its demo: `motebok extract fixtures --out output --fail-on never`, \
+                  reading the PDFs bundled in ./fixtures of a clone of the repository into ./output.\n\
+                  Exit codes: 0 ok; 1 the batch completed but a file failed (see --fail-on, --strict); \
+                  2 nothing was written: a usage error, no inputs, the output locked by another run or not writable."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -16,7 +24,7 @@ pub struct Cli {
 pub enum Command {
     /// Extract meetings, participants, saker and decisions from PDFs.
     Extract(ExtractArgs),
-    /// Score extracted JSON against gold annotations (strict and lenient slot F1, as shared/eval/score.py).
+    /// Score extracted JSON against gold annotations (strict and lenient slot F1; the same figures as tests/score.py in the repository).
     Eval(EvalArgs),
     /// Internal: decode PDFs sent on stdin (used by the worker pool).
     #[command(name = "__worker", hide = true)]
@@ -48,24 +56,31 @@ pub struct ExtractArgs {
     /// PDF files or directories (searched recursively for *.pdf).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// Output directory.
-    #[arg(long, default_value = "output")]
+    /// Output directory (replaced as a whole at the end of the run; the
+    /// folder holding it must be writable: the new output is built beside it).
+    #[arg(short = 'o', long, default_value = "output")]
     pub out: PathBuf,
+    /// Key inputs by their path under DIR (default: a directory given leads with its own name; a file given, its path from the current directory, or its name when outside it).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
     /// Directory of rule files overriding the built-in ones.
     #[arg(long)]
     pub rules: Option<PathBuf>,
-    /// Files decoded at once (default: all cores).
-    #[arg(long)]
+    /// Files decoded at once (default: all cores; at most 4 per core, and no more than there are files).
+    #[arg(short = 'j', long, value_parser = parse_count, allow_hyphen_values = true)]
     pub jobs: Option<usize>,
     /// User password for encrypted PDFs.
     #[arg(long)]
     pub password: Option<String>,
-    /// Seconds one file may take to decode before it is given up.
-    #[arg(long, default_value_t = 60)]
+    /// Seconds one file may take to decode before it is given up (at least 1).
+    #[arg(long, default_value = "60", value_parser = parse_seconds, allow_hyphen_values = true)]
     pub timeout: u64,
     /// Memory cap per decoding worker, e.g. 1G, 512M.
-    #[arg(long, default_value = "1G", value_parser = parse_size)]
+    #[arg(long, default_value = "1G", value_parser = parse_size, allow_hyphen_values = true)]
     pub max_memory: u64,
+    /// Larger input files are not read: they get a failed row. E.g. 2G, 500M.
+    #[arg(long, default_value = "2G", value_parser = parse_size, allow_hyphen_values = true)]
+    pub max_file_size: u64,
     /// Which outcome makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Failed)]
     pub fail_on: FailOn,
@@ -78,6 +93,25 @@ pub struct ExtractArgs {
     /// Findings of level error in the validation report fail the run.
     #[arg(long)]
     pub strict: bool,
+    /// Write an empty dataset when the inputs hold no PDF (otherwise exit 2
+    /// and keep the previous output: an unmounted share must not wipe it).
+    #[arg(long)]
+    pub allow_empty: bool,
+    /// When another run is writing the same output, wait for it instead of exiting 2.
+    #[arg(long)]
+    pub wait: bool,
+    /// Print only warnings and errors.
+    #[arg(short = 'q', long, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print a line per file as it is done, and notes on what was skipped.
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+    /// Print the run summary as one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Write the run summary as JSON to FILE (also when the run fails).
+    #[arg(long, value_name = "FILE")]
+    pub summary_json: Option<PathBuf>,
     /// Decode in this process instead of worker processes (faster, but a
     /// crashing PDF takes the whole run down).
     #[arg(long)]
@@ -85,6 +119,26 @@ pub struct ExtractArgs {
     /// Test hook: let workers act out faults named in the input file.
     #[arg(long, hide = true)]
     pub test_faults: bool,
+}
+
+/// A count of at least 1 (`--jobs`).
+pub fn parse_count(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<i128>() {
+        Ok(n) if n < 1 => Err(format!("must be at least 1, got {n} (leave the option out for the default)")),
+        Ok(n) => Ok(usize::try_from(n).unwrap_or(usize::MAX)),
+        Err(_) => Err(format!("not a whole number: {s:?}")),
+    }
+}
+
+/// Whole seconds, at least 1 and at most a week (`--timeout`).
+pub fn parse_seconds(s: &str) -> Result<u64, String> {
+    const WEEK: i128 = 7 * 24 * 3600;
+    match s.trim().parse::<i128>() {
+        Ok(n) if n < 1 => Err(format!("must be at least 1 second, got {n}")),
+        Ok(n) if n > WEEK => Err(format!("must be at most {WEEK} seconds (a week), got {n}")),
+        Ok(n) => Ok(n as u64),
+        Err(_) => Err(format!("not a whole number of seconds: {s:?}")),
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -153,5 +207,17 @@ mod tests {
         assert_eq!(parse_size("1000"), Ok(1000));
         assert!(parse_size("1X").is_err());
         assert!(parse_size("-1G").is_err());
+    }
+
+    #[test]
+    fn counts_and_seconds() {
+        assert_eq!(parse_count("3"), Ok(3));
+        assert!(parse_count("0").unwrap_err().contains("at least 1"));
+        assert!(parse_count("-1").unwrap_err().contains("at least 1"));
+        assert_eq!(parse_count("100000"), Ok(100000));
+        assert_eq!(parse_seconds("60"), Ok(60));
+        assert!(parse_seconds("0").unwrap_err().contains("at least 1 second"));
+        assert!(parse_seconds("-1").unwrap_err().contains("at least 1 second"));
+        assert!(parse_seconds("1.5").is_err());
     }
 }

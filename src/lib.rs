@@ -2,7 +2,8 @@
 //! datasets out.
 //!
 //! The pipeline, one module per stage, data flowing one way:
-//! [`pdf`] (bytes → pages of text) → [`read`] (clean lines → logical
+//! [`inputs`] (paths → the files of the batch and their keys) → [`pdf`]
+//! (bytes → pages of text) → [`read`] (clean lines → logical
 //! documents and their kinds → header, participants, items, decisions,
 //! memo, references) → [`model`] (the records of SPEC.md) → [`merge`] and
 //! [`report`] → [`output`] (JSON, CSV, datapackage, SQLite).
@@ -13,6 +14,7 @@ pub mod cli;
 pub mod cmd;
 pub mod dates;
 pub mod eval;
+pub mod inputs;
 pub mod merge;
 pub mod model;
 pub mod ocr;

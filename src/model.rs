@@ -21,7 +21,8 @@ pub struct FileRecord {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 pub struct Source {
-    /// The path as given on the command line (relative paths stay relative).
+    /// The input's key: its path relative to the input root (see
+    /// `crate::inputs`), names escaped losslessly, never absolute.
     pub file: String,
     pub sha256: String,
     pub bytes: u64,
@@ -30,6 +31,27 @@ pub struct Source {
     pub title: Option<String>,
     #[serde(default)]
     pub producer: Option<String>,
+    /// Where the PDF came from (`sources.csv` beside the inputs); absent
+    /// when not known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+}
+
+/// Provenance of an input, as `sources.csv` gives it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct Origin {
+    /// Where it was downloaded from.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// When (ISO 8601 date or timestamp).
+    #[serde(default)]
+    pub retrieved: Option<String>,
+    /// Who published it.
+    #[serde(default)]
+    pub publisher: Option<String>,
+    /// Terms of reuse: a licence id (`NLOD-2.0`) or URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
 }
 
 impl FileRecord {

@@ -6,6 +6,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// `--max-file-size` unless given: 2 GiB.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 2 << 30;
+
+/// `--jobs` is capped at this many per core.
+pub const MAX_JOBS_PER_CORE: usize = 4;
+
 /// Everything `motebok extract` needs to know.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -30,6 +36,23 @@ pub struct RunOptions {
     pub isolation: bool,
     /// Test hook: workers act out faults named in the input file.
     pub test_faults: bool,
+    /// Key inputs by their path under this directory (see `crate::inputs`).
+    pub root: Option<PathBuf>,
+    /// Larger inputs become failed rows, unread.
+    pub max_file_size: u64,
+    /// A run whose inputs yield no file may replace the output with an
+    /// empty dataset (otherwise it is an error and the output is kept).
+    pub allow_empty: bool,
+    /// Wait for another run writing the same output instead of failing.
+    pub wait: bool,
+    /// Show a progress bar on stderr (when it is a terminal).
+    pub progress: bool,
+    /// Report each file as it is done (through `notify`).
+    pub verbose: bool,
+    /// Where notes for the operator go as they happen (waiting for a lock,
+    /// inputs skipped, leftovers that could not be deleted, per-file lines
+    /// with `verbose`).
+    pub notify: fn(&str),
 }
 
 impl RunOptions {
@@ -47,6 +70,13 @@ impl RunOptions {
             force: false,
             isolation: true,
             test_faults: false,
+            root: None,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            allow_empty: false,
+            wait: false,
+            progress: false,
+            verbose: false,
+            notify: |_| {},
         }
     }
 }

@@ -30,36 +30,6 @@ impl Context {
     }
 }
 
-/// Every `*.pdf` under the given paths (files are taken as given), sorted,
-/// without duplicates.
-pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            walk(p, &mut out).map_err(|e| format!("{}: {e}", p.display()))?;
-        } else if p.exists() {
-            out.push(p.clone());
-        } else {
-            return Err(format!("{}: no such file or directory", p.display()));
-        }
-    }
-    out.sort();
-    out.dedup();
-    Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
 /// Build the record of one file from its bytes and what decoding gave.
 pub fn record_from_decoded(
     name: &str,
@@ -137,21 +107,41 @@ pub fn apply_ocr(decoded: &mut DecodedPdf, bytes: &[u8], ctx: &Context) {
     crate::ocr::apply(decoded, bytes, ctx.ocr, &ctx.decode, &crate::ocr::OcrConfig::from_env());
 }
 
-/// Decode and extract one file in this process.
+/// Decode and extract one file in this process, keyed by its path as
+/// given (see [`extract_input`] for keys relative to an input root).
 pub fn extract_path(path: &Path, ctx: &Context) -> FileRecord {
-    let name = path.to_string_lossy().to_string();
+    let key = crate::util::escape_name(path.as_os_str());
+    extract_file(path, &key, ctx, crate::options::DEFAULT_MAX_FILE_SIZE, &|_, _| {})
+}
+
+/// Decode and extract one input: `path` read (at most `limit` bytes),
+/// recorded under `key`. `ocr_page(done, of)` is called as OCR reads pages.
+pub fn extract_file(path: &Path, key: &str, ctx: &Context, limit: u64, ocr_page: &(dyn Fn(usize, usize) + Sync)) -> FileRecord {
     use crate::timing::{time, Stage};
-    match time(Stage::Read, || std::fs::read(path)) {
+    match time(Stage::Read, || crate::util::read_input(path, limit)) {
         Ok(bytes) => {
             let mut decoded = crate::worker::decode_file(path, &bytes, &ctx.decode);
             if let Ok(d) = decoded.as_mut() {
-                time(Stage::Ocr, || apply_ocr(d, &bytes, ctx));
+                time(Stage::Ocr, || {
+                    crate::ocr::apply_with_progress(d, &bytes, ctx.ocr, &ctx.decode, &crate::ocr::OcrConfig::from_env(), ocr_page)
+                });
             }
-            let record = record_from_decoded(&name, &bytes, decoded, &ctx.rules);
+            let record = record_from_decoded(key, &bytes, decoded, &ctx.rules);
             crate::timing::file_done(record.source.pages as u64);
             record
         }
-        Err(e) => record_from_decoded(&name, &[], Err(DecodeFailure(format!("cannot read file: {e}"))), &ctx.rules),
+        Err(e) => record_from_decoded(key, &[], Err(DecodeFailure(e.to_string())), &ctx.rules),
+    }
+}
+
+/// The record of an input rejected unread (see [`crate::inputs`]).
+fn rejected_record(input: &crate::inputs::Input, why: &str) -> FileRecord {
+    FileRecord {
+        source: Source { file: input.key.clone(), sha256: sha256_hex(&[]), ..Source::default() },
+        status: Status::Failed,
+        errors: vec![PageError { page: None, message: why.to_string() }],
+        pages: vec![],
+        documents: vec![],
     }
 }
 
@@ -170,6 +160,11 @@ pub struct Summary {
     pub decoded: usize,
     /// Files whose record was reused from the previous output.
     pub reused: usize,
+    /// Of `decoded`: files that failed, were partial or had no text on the
+    /// previous run, tried again.
+    pub retried: usize,
+    /// Worker threads used (`--jobs` after capping).
+    pub jobs: usize,
 }
 
 impl Summary {
@@ -198,7 +193,12 @@ pub enum RunError {
     #[error("rules: {0}")]
     Rules(#[from] crate::rules::RulesError),
     #[error("{0}")]
-    Inputs(String),
+    Inputs(#[from] crate::inputs::InputError),
+    /// The inputs yield no file at all (an empty or unmounted folder).
+    #[error("no input files found in {0}; the previous output is left as it is (pass --allow-empty to write an empty dataset)")]
+    Empty(String),
+    #[error("{0}")]
+    Locked(#[from] crate::output::LockError),
     #[error("cannot start {0} worker threads: {1}")]
     Threads(usize, String),
     #[error("output: {0}")]
@@ -212,19 +212,54 @@ pub struct RunOutcome {
     /// The changelog and the validation report, as written.
     pub written: crate::output::RunOutput,
     pub elapsed: std::time::Duration,
+    /// Per input: its key, status and error line (sorted by key).
+    pub files: Vec<(String, Status, String)>,
+}
+
+/// Worker threads for `requested` jobs (`None`: one per core) over
+/// `inputs` files: never more than [`crate::options::MAX_JOBS_PER_CORE`]
+/// per core, nor more than there are files (but a single file still gets
+/// every core for OCR).
+pub fn effective_jobs(requested: Option<usize>, inputs: usize) -> usize {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let want = requested.unwrap_or(cores).max(1);
+    want.min(inputs.max(cores)).min(cores * crate::options::MAX_JOBS_PER_CORE).max(1)
 }
 
 /// `motebok extract`: every input through the stages, then the datasets.
+///
+/// Before any decoding: the rules are loaded, the inputs listed (none at
+/// all is an error unless `allow_empty`), `OUT` locked for the run and
+/// checked ([`crate::output::preflight`]); so a run that cannot write its
+/// output fails at once, and the previous output is untouched whenever
+/// this returns an error.
 pub fn run(opts: &RunOptions) -> Result<RunOutcome, RunError> {
     let started = Instant::now();
+    let note = opts.notify;
     let rules = Rules::load(opts.rules_dir.as_deref())?;
-    let inputs = collect_inputs(&opts.inputs).map_err(RunError::Inputs)?;
+    let listed = crate::inputs::collect(
+        &opts.inputs,
+        &crate::inputs::InputOptions { root: opts.root.clone(), max_file_size: opts.max_file_size },
+    )?;
+    for w in &listed.warnings {
+        note(&format!("motebok: warning: {w}"));
+    }
+    let inputs = listed.files;
+    if inputs.is_empty() && !opts.allow_empty {
+        let given: Vec<String> = opts.inputs.iter().map(|p| p.display().to_string()).collect();
+        return Err(RunError::Empty(given.join(", ")));
+    }
+    let _lock = crate::output::OutLock::acquire(&opts.out, opts.wait, &|m| note(&format!("motebok: {m}")))?;
+    let recovered = crate::output::preflight(&opts.out)?;
+    for w in &recovered {
+        note(&format!("motebok: warning: {w}"));
+    }
     // Decoding runs in worker processes unless isolation is off.
     let isolation = if opts.isolation {
         match crate::worker::PoolConfig::current_exe(opts.timeout.max(Duration::from_secs(1)), opts.max_memory, opts.test_faults) {
             Ok(config) => Some(std::sync::Arc::new(crate::worker::Pool::new(config))),
             Err(e) => {
-                eprintln!("motebok: cannot find own binary for decoding workers ({e}); decoding in-process");
+                note(&format!("motebok: cannot find own binary for decoding workers ({e}); decoding in-process"));
                 None
             }
         }
@@ -236,36 +271,69 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, RunError> {
         decode: DecodeOptions { password: opts.password.clone(), isolation, ..DecodeOptions::default() },
         ocr: opts.ocr,
     };
-    let jobs = opts.jobs.unwrap_or(0);
+    let jobs = effective_jobs(opts.jobs, inputs.len());
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().map_err(|e| RunError::Threads(jobs, e.to_string()))?;
     // Incremental runs: what the previous output was made from.
-    let _ = crate::output::recover(&opts.out);
     let previous = crate::refresh::Manifest::load(&opts.out);
+    let ocr_cfg = crate::ocr::OcrConfig::from_env();
+    // Which OCR engine this run has: a rerun after installing tesseract
+    // re-reads what it could not read before.
+    let engine = match opts.ocr {
+        crate::ocr::Mode::Never => None,
+        _ => Some(crate::ocr::check_tesseract(&ocr_cfg).is_ok()),
+    };
     let settings = crate::refresh::Settings::new(
         &ctx.rules.fingerprint,
-        crate::refresh::options_string(opts.ocr, &crate::ocr::OcrConfig::from_env().lang, opts.password.is_some()),
+        crate::refresh::options_string(opts.ocr, &ocr_cfg.lang, opts.password.is_some(), engine),
     );
-    let bar = progress_bar(inputs.len() as u64);
+    let bar = progress_bar(inputs.len() as u64, opts.progress);
     type Done = (FileRecord, Option<crate::refresh::Reason>, Option<PathBuf>);
     let done: Vec<Done> = pool.install(|| {
         inputs
             .par_iter()
-            .map(|p| {
-                let r = match crate::refresh::plan(p, previous.as_ref(), &settings, &opts.out, opts.force) {
-                    crate::refresh::Plan::Reuse(rec, json) => (*rec, None, json),
-                    crate::refresh::Plan::Extract(reason) => (extract_path(p, &ctx), Some(reason), None),
+            .map(|input| {
+                let name = short_name(&input.key);
+                bar.set_message(name.clone());
+                let (mut rec, reason, mut json) = if let Some(why) = &input.rejected {
+                    (rejected_record(input, why), Some(crate::refresh::Reason::Unreadable), None)
+                } else {
+                    match crate::refresh::plan(input, previous.as_ref(), &settings, &opts.out, opts.force, opts.max_file_size) {
+                        crate::refresh::Plan::Reuse(rec, json) => (*rec, None, json),
+                        crate::refresh::Plan::Extract(reason) => {
+                            let on_page = |d: usize, of: usize| bar.set_message(format!("OCR page {d}/{of} of {name}"));
+                            (extract_file(&input.path, &input.key, &ctx, opts.max_file_size, &on_page), Some(reason), None)
+                        }
+                    }
                 };
+                if rec.source.origin != input.origin {
+                    // sources.csv changed: the JSON is written anew.
+                    rec.source.origin = input.origin.clone();
+                    json = None;
+                }
+                if opts.verbose {
+                    let how = match reason {
+                        Some(r) => r.as_str(),
+                        None => "reused",
+                    };
+                    let err = rec.error_line();
+                    let sep = if err.is_empty() { "" } else { ": " };
+                    note(&format!("motebok: {} [{}] {}{sep}{err}", rec.source.file, how, rec.status.as_str()));
+                }
                 bar.inc(1);
-                r
+                (rec, reason, json)
             })
             .collect()
     });
     bar.finish_and_clear();
     let mut extraction = crate::refresh::Extraction::default();
     let mut records = Vec::with_capacity(done.len());
+    let mut retried = 0;
     for (rec, reason, json) in done {
         match reason {
-            Some(reason) => extraction.decoded.push(crate::refresh::Decoded { file: rec.source.file.clone(), reason: Some(reason) }),
+            Some(reason) => {
+                retried += usize::from(reason == crate::refresh::Reason::Retry);
+                extraction.decoded.push(crate::refresh::Decoded { file: rec.source.file.clone(), reason: Some(reason) })
+            }
             None => extraction.reused.push(rec.source.file.clone()),
         }
         if let Some(json) = json {
@@ -273,21 +341,59 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, RunError> {
         }
         records.push(rec);
     }
-    let written = crate::output::write_run(&opts.out, &records, &settings, previous.as_ref(), &extraction)?;
+    let mut written = crate::output::write_run(&opts.out, &records, &settings, previous.as_ref(), &extraction)?;
+    // Recovery runs again as the output is written: told once is enough.
+    written.warnings.retain(|w| !recovered.contains(w));
     let mut summary = Summary::of(&records);
     summary.decoded = extraction.decoded.len();
     summary.reused = extraction.reused.len();
-    Ok(RunOutcome { summary, written, elapsed: started.elapsed() })
+    summary.retried = retried;
+    summary.jobs = jobs;
+    let mut files: Vec<(String, Status, String)> =
+        records.iter().map(|r| (r.source.file.clone(), r.status, r.error_line())).collect();
+    files.sort();
+    Ok(RunOutcome { summary, written, elapsed: started.elapsed(), files })
 }
 
-fn progress_bar(len: u64) -> indicatif::ProgressBar {
-    if std::io::stderr().is_terminal() {
+/// The end of a long key, for the progress line.
+fn short_name(key: &str) -> String {
+    const MAX: usize = 60;
+    let n = key.chars().count();
+    if n <= MAX {
+        key.to_string()
+    } else {
+        format!("…{}", key.chars().skip(n - MAX + 1).collect::<String>())
+    }
+}
+
+fn progress_bar(len: u64, show: bool) -> indicatif::ProgressBar {
+    if show && std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(len);
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}") {
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{bar:20} {pos}/{len} files {per_sec} ETA {eta} {wide_msg}")
+        {
             bar.set_style(style);
         }
+        // Redrawn even while one long file (OCR) holds every job.
+        bar.enable_steady_tick(Duration::from_millis(250));
         bar
     } else {
         indicatif::ProgressBar::hidden()
+    }
+}
+
+#[cfg(test)]
+mod jobs_tests {
+    use super::effective_jobs;
+
+    #[test]
+    fn jobs_are_capped_by_cores_and_files() {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        assert_eq!(effective_jobs(Some(1), 100), 1);
+        assert_eq!(effective_jobs(None, 1000), cores);
+        // One file: every core (for its OCR pages), never 100,000 threads.
+        assert_eq!(effective_jobs(Some(100_000), 1), cores);
+        assert_eq!(effective_jobs(Some(100_000), 100_000), cores * crate::options::MAX_JOBS_PER_CORE);
+        assert_eq!(effective_jobs(Some(3), 0), 3.min(cores));
     }
 }

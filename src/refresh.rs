@@ -17,9 +17,12 @@
 //! its [`FileRecord`] is read back from there. Every input is read and
 //! hashed on every run (reading is cheap; decoding is what is skipped), so
 //! a changed file is always noticed, whatever its mtime says. `--force`
-//! re-extracts everything. Records of failed files are reused like any
-//! other (a broken file stays broken); `--force` retries them, and so does a
-//! changed `--password` or `--ocr`.
+//! re-extracts everything. Records that are not `ok` (failed, partial,
+//! no_text) are never reused: the cause may have been passing (a memory
+//! cap, a time-out on a loaded machine, tesseract not installed yet), so
+//! they are tried again on every run and counted as `retried`. The OCR
+//! engine's availability is one of the options, so a rerun after
+//! installing tesseract re-reads every file.
 //!
 //! # Changelog: `OUT/changes.json`
 //!
@@ -139,6 +142,24 @@ pub enum Reason {
     NoCachedRecord,
     /// The file could not be read (the record says why).
     Unreadable,
+    /// The previous record was failed, partial or no_text.
+    Retry,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::New => "new",
+            Reason::Changed => "changed",
+            Reason::Version => "version",
+            Reason::Rules => "rules",
+            Reason::Options => "options",
+            Reason::Forced => "forced",
+            Reason::NoCachedRecord => "no_cached_record",
+            Reason::Unreadable => "unreadable",
+            Reason::Retry => "retry",
+        }
+    }
 }
 
 /// What to do with one input.
@@ -151,18 +172,35 @@ pub enum Plan {
     Extract(Reason),
 }
 
-/// Decide whether `path` (named `name` in the output) needs decoding.
-/// Reads and hashes the file; on a match reads the earlier record from `out`.
-pub fn plan(path: &Path, previous: Option<&Manifest>, settings: &Settings, out: &Path, force: bool) -> Plan {
-    let name = path.to_string_lossy();
+/// Decide whether `input` needs decoding. Reads (at most `limit` bytes)
+/// and hashes the file; on a match reads the earlier record from `out`.
+pub fn plan(input: &crate::inputs::Input, previous: Option<&Manifest>, settings: &Settings, out: &Path, force: bool, limit: u64) -> Plan {
+    let name = input.key.as_str();
     let Some(prev) = previous else { return Plan::Extract(Reason::New) };
-    let Some(entry) = prev.entry(&name) else { return Plan::Extract(Reason::New) };
+    let Some(entry) = prev.entry(name) else { return Plan::Extract(Reason::New) };
     if force {
         return Plan::Extract(Reason::Forced);
     }
-    let Ok(bytes) = std::fs::read(path) else { return Plan::Extract(Reason::Unreadable) };
+    let Ok(bytes) = crate::util::read_input(&input.path, limit) else { return Plan::Extract(Reason::Unreadable) };
     if bytes.len() as u64 != entry.bytes || crate::util::sha256_hex(&bytes) != entry.sha256 {
         return Plan::Extract(Reason::Changed);
+    }
+    // The earlier record, when it is there and about this file.
+    let rel = Path::new(&entry.json);
+    let cached = if rel.is_absolute() || rel.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+        None
+    } else {
+        let json_path = out.join(rel);
+        std::fs::read(&json_path).ok().and_then(|old| match serde_json::from_slice::<FileRecord>(&old) {
+            Ok(rec) if rec.source.file == name && rec.source.sha256 == entry.sha256 && rec.source.bytes == entry.bytes => {
+                Some((rec, old, json_path))
+            }
+            _ => None,
+        })
+    };
+    // Not ok last time: whatever else changed, this is a retry.
+    if cached.as_ref().is_some_and(|(rec, _, _)| rec.status != crate::model::Status::Ok) {
+        return Plan::Extract(Reason::Retry);
     }
     if entry.motebok_version != settings.motebok_version {
         return Plan::Extract(Reason::Version);
@@ -173,18 +211,12 @@ pub fn plan(path: &Path, previous: Option<&Manifest>, settings: &Settings, out: 
     if entry.options != settings.options {
         return Plan::Extract(Reason::Options);
     }
-    let rel = Path::new(&entry.json);
-    if rel.is_absolute() || rel.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
-        return Plan::Extract(Reason::NoCachedRecord);
-    }
-    let json_path = out.join(rel);
-    let Ok(old) = std::fs::read(&json_path) else { return Plan::Extract(Reason::NoCachedRecord) };
-    match serde_json::from_slice::<FileRecord>(&old) {
-        Ok(rec) if rec.source.file == name && rec.source.sha256 == entry.sha256 && rec.source.bytes == entry.bytes => {
+    match cached {
+        Some((rec, old, json_path)) => {
             let same = json::to_bytes(&rec).is_ok_and(|b| b == old);
             Plan::Reuse(Box::new(rec), same.then_some(json_path))
         }
-        _ => Plan::Extract(Reason::NoCachedRecord),
+        None => Plan::Extract(Reason::NoCachedRecord),
     }
 }
 
@@ -223,6 +255,9 @@ impl SetChanges {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ExtractionCounts {
     pub decoded: usize,
+    /// Of `decoded`: not ok on the previous run, tried again.
+    #[serde(default)]
+    pub retried: usize,
     pub reused: usize,
     pub decoded_files: Vec<Decoded>,
 }
@@ -244,12 +279,13 @@ impl Changes {
     /// The one-line summary printed on stderr.
     pub fn summary_line(&self) -> String {
         format!(
-            "{}; {}; {}; {} decoded, {} reused",
+            "{}; {}; {}; {} decoded, {} reused, {} retried",
             self.files.line("files"),
             self.meetings.line("meetings"),
             self.items.line("items"),
             self.extraction.decoded,
-            self.extraction.reused
+            self.extraction.reused,
+            self.extraction.retried
         )
     }
 
@@ -322,14 +358,26 @@ pub fn changes(old_dir: &Path, new_dir: &Path, previous: Option<&Manifest>, curr
     Changes {
         first_run: previous.is_none(),
         files,
-        extraction: ExtractionCounts { decoded: extraction.decoded.len(), reused: extraction.reused.len(), decoded_files },
+        extraction: ExtractionCounts {
+            decoded: extraction.decoded.len(),
+            retried: extraction.decoded.iter().filter(|d| d.reason == Some(Reason::Retry)).count(),
+            reused: extraction.reused.len(),
+            decoded_files,
+        },
         meetings: set_changes(&old_m, &new_m),
         items: set_changes(&old_i, &new_i),
     }
 }
 
-/// `ocr=auto;ocr_lang=nor;password=no`: the options recorded in the manifest.
-pub fn options_string(ocr: crate::ocr::Mode, ocr_lang: &str, password: bool) -> String {
+/// `ocr=auto;ocr_lang=nor;password=no;ocr_engine=tesseract`: the options
+/// recorded in the manifest. `engine`: whether tesseract (with the
+/// language data) runs, `None` when OCR is off.
+pub fn options_string(ocr: crate::ocr::Mode, ocr_lang: &str, password: bool, engine: Option<bool>) -> String {
     let mode = ocr.as_str();
-    format!("ocr={mode};ocr_lang={ocr_lang};password={}", if password { "yes" } else { "no" })
+    let engine = match engine {
+        None => String::new(),
+        Some(true) => ";ocr_engine=tesseract".into(),
+        Some(false) => ";ocr_engine=missing".into(),
+    };
+    format!("ocr={mode};ocr_lang={ocr_lang};password={}{engine}", if password { "yes" } else { "no" })
 }

@@ -486,13 +486,16 @@ pub fn serve(max_memory: Option<u64>, test_faults: bool) -> Result<(), ServeErro
         let answer: Answer = match serde_json::from_str::<Request>(&line) {
             Ok(req) => {
                 let path = path_from_bytes(req.path);
-                match std::fs::read(&path) {
+                // Non-blocking, regular files only: a FIFO swapped in since
+                // the parent looked is refused, not waited on.
+                match crate::util::read_input(&path, u64::MAX) {
                     Ok(bytes) => {
                         if test_faults {
                             act_out_fault(&bytes, &req.options);
                         }
                         crate::pdf::decode(&bytes, &req.options)
                     }
+                    Err(crate::util::ReadError::Io(e)) => Err(PdfError::Io(e.to_string())),
                     Err(e) => Err(PdfError::Io(e.to_string())),
                 }
             }

@@ -97,3 +97,17 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     walk(dir, dir, &mut out);
     out
 }
+
+/// Whether this is a CI run (`CI` set and not `0`/`false`): a test that
+/// needs a tool must then fail when the tool is missing, never skip.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"))
+}
+
+/// Skip a test whose prerequisite is missing, loudly; under CI, fail.
+pub fn skip_or_fail(test: &str, why: &str) {
+    if in_ci() {
+        panic!("{test}: {why} (under CI this is a failure: .ci/run installs what tests need)");
+    }
+    eprintln!("SKIPPED {test}: {why}");
+}

@@ -59,6 +59,7 @@ fn ok_source(file: &str, sha: &str) -> Source {
         pages: 9,
         title: Some("Møteinnkalling".into()),
         producer: Some("Microsoft® Word for Microsoft 365".into()),
+        origin: None,
     }
 }
 
@@ -138,7 +139,7 @@ fn rich(file: &str, sha: &str) -> FileRecord {
 
 fn failed(file: &str) -> FileRecord {
     FileRecord {
-        source: Source { file: file.into(), sha256: "ff".repeat(32), bytes: 0, pages: 0, title: None, producer: None },
+        source: Source { file: file.into(), sha256: "ff".repeat(32), bytes: 0, pages: 0, title: None, producer: None, origin: None },
         status: Status::Failed,
         errors: vec![
             PageError { page: None, message: "empty file".into() },
@@ -503,8 +504,17 @@ fn killed_runs_leave_a_complete_output() {
             interrupted += 1;
         }
         // With the atomic exchange, OUT is there and complete at every
-        // instant; only the fallback swap may leave it as OUT.old.
-        let target = if out.is_dir() { out.clone() } else { t.path().join("out.old") };
+        // instant; only the fallback swap may leave it under its backup name.
+        let target = if out.is_dir() {
+            out.clone()
+        } else {
+            // Only the fallback swap may leave the old output under its backup name.
+            std::fs::read_dir(t.path())
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("out.motebok-old-"))
+                .expect("OUT or its backup")
+        };
         validate(&target).unwrap_or_else(|p| panic!("after a kill at {:?}: {:#?}", started.elapsed(), &p[..p.len().min(5)]));
         seen.insert(generation_of(&target));
     }

@@ -10,9 +10,13 @@ use clap::Parser;
 
 use crate::cli::{Cli, Command};
 
-/// Exit codes, documented in the README.
+/// Exit codes, documented in the README (and `motebok --help`).
 pub const EXIT_OK: i32 = 0;
+/// The batch completed, but a file failed (or, by `--fail-on` /
+/// `--strict`, was partial or the report has errors).
 pub const EXIT_SOME_FAILED: i32 = 1;
+/// Nothing was written: a usage error, no inputs, a broken rules file, the
+/// output locked by another run, or an output that cannot be written.
 pub const EXIT_USAGE: i32 = 2;
 
 /// Parse arguments, run, and return the process exit code.
@@ -21,6 +25,14 @@ pub fn main() -> i32 {
     // A bare `motebok` (what `cargo run --release` runs) extracts the
     // bundled fixtures into output/.
     let cli = if argv.len() <= 1 {
+        if !std::path::Path::new("fixtures").is_dir() {
+            crate::say!(
+                "motebok: no command given, and no ./fixtures here for the demo run \
+                 (`motebok` alone extracts the fixtures of a clone of the repository).\n\
+                 Try `motebok extract PATH... --out DIR`, or `motebok --help`."
+            );
+            return EXIT_USAGE;
+        }
         Cli::parse_from(["motebok", "extract", "fixtures", "--out", "output", "--fail-on", "never"])
     } else {
         match Cli::try_parse_from(&argv) {
@@ -34,7 +46,7 @@ pub fn main() -> i32 {
     };
     match cli.command {
         None => {
-            eprintln!("motebok: no command (try `motebok extract PATH... --out DIR`)");
+            crate::say!("motebok: no command (try `motebok extract PATH... --out DIR`)");
             EXIT_USAGE
         }
         Some(Command::Extract(args)) => extract::run(&args),

@@ -7,7 +7,7 @@ pub fn run(args: &WorkerArgs) -> i32 {
     match crate::worker::serve(args.max_memory, args.test_faults) {
         Ok(()) => EXIT_OK,
         Err(e) => {
-            eprintln!("motebok worker: {e}");
+            crate::say!("motebok worker: {e}");
             EXIT_USAGE
         }
     }

@@ -339,6 +339,19 @@ fn ocr_page(
 /// an all-scan file ends `no_text`. Under `always`, a page with a text
 /// layer that OCR fails on keeps its text layer, with a warning.
 pub fn apply(decoded: &mut DecodedPdf, bytes: &[u8], mode: Mode, decode: &DecodeOptions, cfg: &OcrConfig) {
+    apply_with_progress(decoded, bytes, mode, decode, cfg, &|_, _| {})
+}
+
+/// [`apply`], calling `page_done(done, of)` as each OCR'd page is read
+/// (for a progress display; it may be called from several threads).
+pub fn apply_with_progress(
+    decoded: &mut DecodedPdf,
+    bytes: &[u8],
+    mode: Mode,
+    decode: &DecodeOptions,
+    cfg: &OcrConfig,
+    page_done: &(dyn Fn(usize, usize) + Sync),
+) {
     let targets: Vec<u32> = decoded.pages.iter().filter(|p| needs_ocr(p, mode)).map(|p| p.number).collect();
     if targets.is_empty() {
         return;
@@ -362,7 +375,7 @@ pub fn apply(decoded: &mut DecodedPdf, bytes: &[u8], mode: Mode, decode: &Decode
         // Once per run on stderr too: in a large batch this is the news.
         static TOLD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
         if !TOLD.swap(true, std::sync::atomic::Ordering::Relaxed) {
-            eprintln!("motebok: OCR unavailable: {why}");
+            crate::say!("motebok: OCR unavailable: {why}");
         }
         give_up(decoded, &targets, &why);
         return;
@@ -391,9 +404,14 @@ pub fn apply(decoded: &mut DecodedPdf, bytes: &[u8], mode: Mode, decode: &Decode
             }
         }
     }
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<(u32, Result<OcrText, String>)> = targets
         .par_iter()
-        .map(|&n| (n, ocr_page(n, jpegs.get(&n), pdf_path.as_deref(), password, dir.path(), cfg)))
+        .map(|&n| {
+            let r = ocr_page(n, jpegs.get(&n), pdf_path.as_deref(), password, dir.path(), cfg);
+            page_done(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, targets.len());
+            (n, r)
+        })
         .collect();
     for (n, result) in results {
         let Some(page) = decoded.pages.iter_mut().find(|p| p.number == n) else { continue };

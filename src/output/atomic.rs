@@ -2,48 +2,60 @@
 //!
 //! # Scheme
 //!
-//! Every run builds its complete output in a *staging directory*, a sibling
-//! of `OUT` named `OUT.tmp-<pid>`, and only then puts it in place:
+//! Everything motebok puts beside `OUT` is named `OUT.motebok-…`:
+//! the lock `OUT.motebok-lock`, staging dirs `OUT.motebok-tmp-<pid>` and,
+//! in the fallback swap, the old output as `OUT.motebok-old-<pid>`. Nothing
+//! else is ever deleted or renamed: a folder of the user's called
+//! `OUT.old` or `OUT.tmp-1` is left alone.
 //!
-//! 1. **Recover** (in [`Staging::begin`], before anything else):
-//!    * `OUT` missing but `OUT.old` present: an earlier run died between the
-//!      two renames of the fallback swap (step 4b) — `OUT.old` is the last
-//!      complete output; rename it back to `OUT`.
-//!    * `OUT` and `OUT.old` both present: an earlier run died after
-//!      installing its output but before deleting the old one; delete
-//!      `OUT.old`.
-//!    * `OUT.tmp-<pid>` whose process is no longer alive: the leftover of a
-//!      killed run (a half-built staging dir, or an old output it was
-//!      deleting); delete it. Staging dirs of live processes are left alone.
+//! 0. **Lock** ([`OutLock`], taken by the pipeline for the whole run): an
+//!    exclusive `flock(2)` on `OUT.motebok-lock`, which holds the owner's
+//!    pid. The kernel releases it on any exit, `kill -9` included, so a
+//!    lock of a dead run is never stale; the file is removed on a clean
+//!    exit. A second run on the same `OUT` exits (or, asked to, waits).
+//! 1. **Recover** ([`recover`], before anything else), each step only on
+//!    motebok's own dirs of processes no longer alive:
+//!    * `OUT` missing but `OUT.motebok-old-<pid>` holding an output: an
+//!      earlier run died between the two renames of the fallback swap (step
+//!      4c); rename it back to `OUT`.
+//!    * `OUT` present and `OUT.motebok-old-<pid>` too: an earlier run died
+//!      after installing its output; delete the old one.
+//!    * `OUT.motebok-tmp-<pid>` holding the staging marker
+//!      (`.motebok-staging`), an output (`datapackage.json`: the old output
+//!      after an exchange) or nothing: the leftover of a killed run; delete
+//!      it.
+//!
+//!    A leftover that cannot be deleted is a warning, never an error: it
+//!    does not block the run, and the next run tries again.
 //! 2. **Check** that `OUT`, if it exists, is a directory motebok may
 //!    replace: empty, holding only dotfiles, or holding a `datapackage.json`
 //!    (a previous output). Anything else is refused, so `--out ~` cannot
-//!    wipe a home directory.
+//!    wipe a home directory. [`preflight`] does this, and checks that the
+//!    folder holding `OUT` is writable and has room, before any decoding.
 //! 3. **Build**: every file is written into the staging dir through
 //!    [`Staging::create`]; then everything is made durable — one `syncfs(2)`
 //!    on Linux, `fsync` per file elsewhere — and every directory of the
 //!    staging tree is fsynced.
 //! 4. **Swap**:
-//!    * a. `OUT` absent: `rename(OUT.tmp-<pid>, OUT)`. Atomic.
-//!    * b. `OUT` present, Linux: `renameat2(OUT.tmp-<pid>, OUT,
-//!      RENAME_EXCHANGE)` swaps the two directories in one atomic step:
-//!      `OUT` is at every instant either the complete old or the complete
-//!      new output. The old one, now at `OUT.tmp-<pid>`, is deleted.
+//!    * a. `OUT` absent: `rename(tmp, OUT)`. Atomic.
+//!    * b. `OUT` present, Linux: `renameat2(tmp, OUT, RENAME_EXCHANGE)`
+//!      swaps the two directories in one atomic step: `OUT` is at every
+//!      instant either the complete old or the complete new output. The
+//!      old one, now at the staging path, is deleted.
 //!    * c. where the exchange is not supported (other systems, some network
-//!      file systems): `rename(OUT, OUT.old)`, `rename(OUT.tmp-<pid>,
-//!      OUT)`, delete `OUT.old`. A kill between the two renames leaves the
-//!      complete old output in `OUT.old`, which step 1 of the next run puts
-//!      back.
+//!      file systems): `rename(OUT, OUT.motebok-old-<pid>)`, `rename(tmp,
+//!      OUT)`, delete the old. A kill between the two renames leaves the
+//!      complete old output under the backup name, which step 1 of the next
+//!      run puts back.
 //!
-//!    The parent directory is fsynced after each rename.
+//!    The parent directory is fsynced after each rename. Once the new
+//!    output is in place the run has succeeded: failing to delete the old
+//!    one is a warning ([`Staging::commit`] returns it).
 //!
 //! A run killed at any moment therefore leaves a complete `OUT` (old or
-//! new; with 4c possibly under the name `OUT.old` until the next run),
-//! never a mix. Top-level dotfiles of the old `OUT` that the new output
-//! does not write (`.gitignore`, `.gitkeep`) are carried over.
-//!
-//! Two runs writing the same `OUT` at the same time are not serialised: the
-//! later swap wins, and each output is still complete.
+//! new; with 4c possibly under the backup name until the next run), never
+//! a mix. Top-level dotfiles of the old `OUT` that the new output does not
+//! write (`.gitignore`, `.gitkeep`) are carried over.
 
 use std::collections::BTreeSet;
 use std::fs::{self, File};
@@ -52,10 +64,15 @@ use std::path::{Path, PathBuf};
 
 use super::OutputError;
 
-/// Suffix of staging dirs: `OUT.tmp-<pid>`.
-const TMP_INFIX: &str = ".tmp-";
-/// Suffix of the old output during a fallback swap: `OUT.old`.
-const OLD_SUFFIX: &str = ".old";
+/// Staging dirs: `OUT.motebok-tmp-<pid>` (`-<n>` may follow).
+const TMP_INFIX: &str = ".motebok-tmp-";
+/// The old output during a fallback swap: `OUT.motebok-old-<pid>`.
+const OLD_INFIX: &str = ".motebok-old-";
+/// The lock: `OUT.motebok-lock`.
+const LOCK_SUFFIX: &str = ".motebok-lock";
+/// A file in every staging dir while it is built: it marks the dir as
+/// motebok's own.
+const STAGING_MARK: &str = ".motebok-staging";
 /// Up to this many newly written files are fsynced one by one; more, and
 /// the whole file system is synced at once (Linux).
 const FSYNC_EACH_UP_TO: usize = 64;
@@ -97,13 +114,17 @@ impl OutPaths {
         self.parent.join(format!("{}{TMP_INFIX}{pid}", self.name))
     }
 
-    pub fn old(&self) -> PathBuf {
-        self.parent.join(format!("{}{OLD_SUFFIX}", self.name))
+    pub fn old(&self, pid: u32) -> PathBuf {
+        self.parent.join(format!("{}{OLD_INFIX}{pid}", self.name))
     }
 
-    /// Staging dirs of earlier runs: `(pid, path)`.
-    fn staging_dirs(&self) -> Result<Vec<(u32, PathBuf)>, OutputError> {
-        let prefix = format!("{}{TMP_INFIX}", self.name);
+    pub fn lock(&self) -> PathBuf {
+        self.parent.join(format!("{}{LOCK_SUFFIX}", self.name))
+    }
+
+    /// motebok's dirs beside `OUT` whose name has `infix`: `(pid, path)`.
+    fn siblings(&self, infix: &str) -> Result<Vec<(u32, PathBuf)>, OutputError> {
+        let prefix = format!("{}{infix}", self.name);
         let mut found = Vec::new();
         let entries = match fs::read_dir(&self.parent) {
             Ok(e) => e,
@@ -113,8 +134,13 @@ impl OutPaths {
         for entry in entries {
             let entry = entry.map_err(io_err(&self.parent))?;
             let name = entry.file_name().to_string_lossy().to_string();
-            if let Some(pid) = name.strip_prefix(&prefix).and_then(|p| p.parse::<u32>().ok()) {
-                found.push((pid, entry.path()));
+            let Some(rest) = name.strip_prefix(&prefix) else { continue };
+            let (pid, n) = rest.split_once('-').unwrap_or((rest, "1"));
+            let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+            if let (true, true, Ok(pid)) = (digits(pid), digits(n), pid.parse::<u32>()) {
+                if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    found.push((pid, entry.path()));
+                }
             }
         }
         found.sort();
@@ -123,25 +149,250 @@ impl OutPaths {
 }
 
 /// Step 1 of the scheme: repair what a killed run left behind. Safe to call
-/// at any time; [`Staging::begin`] calls it.
-pub fn recover(out: &Path) -> Result<(), OutputError> {
+/// at any time; [`Staging::begin`] calls it. What cannot be cleaned up is
+/// returned as warnings.
+pub fn recover(out: &Path) -> Result<Vec<String>, OutputError> {
     let paths = OutPaths::new(out)?;
-    let old = paths.old();
-    if old.is_dir() {
+    let mut warnings = Vec::new();
+    let me = std::process::id();
+    let dead = |pid: u32| pid != me && !process_alive(pid);
+    for (pid, old) in paths.siblings(OLD_INFIX)? {
+        if !dead(pid) || !old.join(MARKER).is_file() {
+            continue;
+        }
         if exists(&paths.out) {
-            remove_tree(&old)?;
+            if let Err(e) = remove_tree(&old) {
+                warnings.push(format!("cannot delete the leftover {e}"));
+            }
         } else {
             fs::rename(&old, &paths.out).map_err(io_err(&old))?;
             sync_dir(&paths.parent)?;
         }
     }
-    let me = std::process::id();
-    for (pid, dir) in paths.staging_dirs()? {
-        if pid != me && !process_alive(pid) {
-            remove_tree(&dir)?;
+    for (pid, dir) in paths.siblings(TMP_INFIX)? {
+        if !dead(pid) {
+            continue;
+        }
+        if is_ours(&dir) {
+            if let Err(e) = remove_tree(&dir) {
+                warnings.push(format!("cannot delete the leftover {e}"));
+            }
+        } else {
+            warnings.push(format!("{} is not motebok's staging folder; left alone", dir.display()));
         }
     }
-    Ok(())
+    Ok(warnings)
+}
+
+/// A staging dir motebok made: it holds the staging marker, or an output
+/// (the old output after an exchange), or nothing.
+fn is_ours(dir: &Path) -> bool {
+    dir.join(STAGING_MARK).is_file()
+        || dir.join(MARKER).is_file()
+        || fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
+}
+
+/// Less free space than this beside `OUT` fails [`preflight`] whatever the
+/// size of the previous output.
+pub const MIN_FREE: u64 = 1 << 20;
+
+/// Everything that would make the output fail at the end of a run, checked
+/// before it starts: `OUT` is not a file or a foreign directory, it and the
+/// folder holding it are writable (a staging dir is made there and
+/// removed), and that file system has clearly enough free space (at least
+/// [`MIN_FREE`] plus the size of the previous output outside `json/`, whose
+/// unchanged files are hard-linked rather than copied). Returns warnings of
+/// the recovery step.
+pub fn preflight(out: &Path) -> Result<Vec<String>, OutputError> {
+    let warnings = recover(out)?;
+    let paths = OutPaths::new(out)?;
+    check_replaceable(&paths.out)?;
+    let bad = |reason: String| OutputError::BadOut { path: paths.out.clone(), reason };
+    if exists(&paths.out) && !writable(&paths.out) {
+        return Err(bad("is not writable (the old output in it could not be deleted after the swap)".into()));
+    }
+    fs::create_dir_all(&paths.parent).map_err(|e| {
+        bad(format!("cannot create the folder {} that is to hold it: {e}", paths.parent.display()))
+    })?;
+    let probe = Staging::begin_at(&paths).map_err(|e| {
+        bad(format!(
+            "cannot write beside it in {} ({e}): motebok builds the new output there and swaps it in, so the folder holding --out must be writable",
+            paths.parent.display()
+        ))
+    })?;
+    drop(probe);
+    if let Some(free) = free_space(&paths.parent) {
+        let needed = MIN_FREE + tree_size(&paths.out, true);
+        if free < needed {
+            return Err(bad(format!(
+                "only {} free in {}; the new output needs about {}",
+                crate::worker::human_size(free),
+                paths.parent.display(),
+                crate::worker::human_size(needed)
+            )));
+        }
+    }
+    Ok(warnings)
+}
+
+#[cfg(unix)]
+fn writable(p: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(p.as_os_str().as_bytes()) else { return false };
+    // SAFETY: a valid NUL-terminated path.
+    unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+}
+
+#[cfg(not(unix))]
+fn writable(_p: &Path) -> bool {
+    true
+}
+
+/// Bytes available to this user on the file system holding `dir`.
+#[cfg(unix)]
+fn free_space(dir: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+    // SAFETY: statvfs fills the struct we pass; zeroed is a valid start.
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    if unsafe { libc::statvfs(c.as_ptr(), &mut st) } != 0 {
+        return None;
+    }
+    Some((st.f_bavail as u64).saturating_mul(st.f_frsize as u64))
+}
+
+#[cfg(not(unix))]
+fn free_space(_dir: &Path) -> Option<u64> {
+    None
+}
+
+/// Total size of the files under `dir` (without `json/` when asked).
+fn tree_size(dir: &Path, skip_json: bool) -> u64 {
+    let Ok(entries) = fs::read_dir(dir) else { return 0 };
+    let mut total = 0;
+    for e in entries.flatten() {
+        if skip_json && e.file_name() == super::json::DIR {
+            continue;
+        }
+        match e.file_type() {
+            Ok(t) if t.is_dir() => total += tree_size(&e.path(), false),
+            Ok(t) if t.is_file() => total += e.metadata().map(|m| m.len()).unwrap_or(0),
+            _ => {}
+        }
+    }
+    total
+}
+
+/// The lock on an output dir (step 0 of the scheme), held until dropped.
+#[derive(Debug)]
+pub struct OutLock {
+    path: PathBuf,
+    file: Option<File>,
+}
+
+/// How [`OutLock::acquire`] went when another run holds the lock.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error("another motebok run{} is writing {}; try again when it has finished (or pass --wait)", holder.map(|p| format!(" (pid {p})")).unwrap_or_default(), out.display())]
+    Busy { out: PathBuf, holder: Option<u32> },
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+impl OutLock {
+    /// Lock `out` for this run. Busy: wait when `wait` (calling `waiting`
+    /// once with the holder's pid), else fail at once. A file system without
+    /// locks gives an unlocked guard and a warning through `waiting`.
+    pub fn acquire(out: &Path, wait: bool, waiting: &dyn Fn(String)) -> Result<OutLock, LockError> {
+        let paths = OutPaths::new(out)?;
+        fs::create_dir_all(&paths.parent).map_err(io_err(&paths.parent))?;
+        let path = paths.lock();
+        loop {
+            let file = fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(|e| {
+                OutputError::BadOut {
+                    path: paths.out.clone(),
+                    reason: format!(
+                        "cannot write beside it in {} ({e}): motebok keeps its lock and builds the new output there, so the folder holding --out must be writable",
+                        paths.parent.display()
+                    ),
+                }
+            })?;
+            match flock(&file, false) {
+                Ok(true) => {}
+                Ok(false) if !wait => return Err(LockError::Busy { out: paths.out.clone(), holder: read_pid(&path) }),
+                Ok(false) => {
+                    let who = read_pid(&path).map(|p| format!(" (pid {p})")).unwrap_or_default();
+                    waiting(format!("waiting for another motebok run{who} writing {}", paths.out.display()));
+                    flock(&file, true).map_err(io_err(&path))?;
+                }
+                Err(e) if matches!(e.raw_os_error(), Some(libc::ENOLCK) | Some(libc::EOPNOTSUPP) | Some(libc::ENOSYS)) => {
+                    waiting(format!("cannot lock {} ({e}); make sure no other run writes {}", path.display(), paths.out.display()));
+                    return Ok(OutLock { path, file: None });
+                }
+                Err(e) => return Err(io_err(&path)(e).into()),
+            }
+            // The holder before us removes the file as it lets go: if the
+            // name now points elsewhere, lock the new file instead.
+            if same_file(&file, &path) {
+                let mut f = &file;
+                let _ = f.set_len(0);
+                let _ = writeln!(f, "{}", std::process::id());
+                return Ok(OutLock { path, file: Some(file) });
+            }
+        }
+    }
+}
+
+impl Drop for OutLock {
+    fn drop(&mut self) {
+        if let Some(f) = self.file.take() {
+            // Remove while still holding it (see `acquire`).
+            let _ = fs::remove_file(&self.path);
+            drop(f);
+        }
+    }
+}
+
+fn read_pid(path: &Path) -> Option<u32> {
+    fs::read_to_string(path).ok()?.trim().parse().ok()
+}
+
+#[cfg(unix)]
+fn same_file(f: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (f.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_f: &File, _path: &Path) -> bool {
+    true
+}
+
+/// `Ok(true)`: locked; `Ok(false)`: held by another (non-blocking only).
+#[cfg(unix)]
+fn flock(f: &File, block: bool) -> io::Result<bool> {
+    use std::os::fd::AsRawFd;
+    let op = if block { libc::LOCK_EX } else { libc::LOCK_EX | libc::LOCK_NB };
+    loop {
+        // SAFETY: a valid open fd.
+        if unsafe { libc::flock(f.as_raw_fd(), op) } == 0 {
+            return Ok(true);
+        }
+        let e = io::Error::last_os_error();
+        match e.raw_os_error() {
+            Some(libc::EINTR) => continue,
+            Some(libc::EWOULDBLOCK) => return Ok(false),
+            _ => return Err(e),
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn flock(_f: &File, _block: bool) -> io::Result<bool> {
+    Ok(true)
 }
 
 fn exists(p: &Path) -> bool {
@@ -235,6 +486,8 @@ pub struct Staging {
     /// output (already durable).
     linked: BTreeSet<PathBuf>,
     carry: Vec<PathBuf>,
+    /// What recovery and clean-up could not do (the run goes on).
+    warnings: Vec<String>,
     committed: bool,
     /// Try `renameat2(RENAME_EXCHANGE)` first (tests turn it off to
     /// exercise the fallback).
@@ -245,22 +498,51 @@ impl Staging {
     /// Recover from killed runs, check `out` may be replaced, and create a
     /// fresh empty staging dir beside it.
     pub fn begin(out: &Path) -> Result<Staging, OutputError> {
-        recover(out)?;
+        let warnings = recover(out)?;
         let paths = OutPaths::new(out)?;
         let carry = check_replaceable(&paths.out)?;
         fs::create_dir_all(&paths.parent).map_err(io_err(&paths.parent))?;
-        let root = paths.tmp(std::process::id());
-        // Ours from an earlier call in this process that was not dropped
-        // cleanly (e.g. leaked): start afresh.
-        remove_tree(&root)?;
-        fs::create_dir(&root).map_err(io_err(&root))?;
+        let mut s = Staging::begin_at(&paths)?;
+        s.carry = carry;
+        s.warnings = warnings;
+        Ok(s)
+    }
+
+    /// A new staging dir for `paths`, marked as motebok's own.
+    fn begin_at(paths: &OutPaths) -> Result<Staging, OutputError> {
+        let pid = std::process::id();
+        let mut root = paths.tmp(pid);
+        let mut n = 1;
+        loop {
+            match fs::create_dir(&root) {
+                Ok(()) => break,
+                // Ours from an earlier call in this process that was not
+                // cleaned up (say, it could not be deleted): start afresh,
+                // or under another name.
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 100 => {
+                    if n == 1 && is_ours(&root) && remove_tree(&root).is_ok() {
+                        n += 1;
+                        continue;
+                    }
+                    n += 1;
+                    root = paths.parent.join(format!("{}{TMP_INFIX}{pid}-{n}", paths.name));
+                }
+                Err(e) => return Err(io_err(&root)(e)),
+            }
+        }
+        let mark = root.join(STAGING_MARK);
+        if let Err(e) = fs::write(&mark, format!("{pid}\n")) {
+            let _ = fs::remove_dir_all(&root);
+            return Err(io_err(&mark)(e));
+        }
         Ok(Staging {
-            paths,
+            paths: paths.clone(),
             root,
             dirs: BTreeSet::new(),
             files: BTreeSet::new(),
             linked: BTreeSet::new(),
-            carry,
+            carry: Vec::new(),
+            warnings: Vec::new(),
             committed: false,
             use_exchange: true,
         })
@@ -333,23 +615,41 @@ impl Staging {
     }
 
     /// Make the staged output durable and swap it into place (steps 3–4).
-    pub fn commit(mut self) -> Result<(), OutputError> {
+    /// Once the new output is in place the run has succeeded: what could
+    /// not be cleaned up after that (the old output) comes back as
+    /// warnings, with those of the recovery step.
+    pub fn commit(mut self) -> Result<Vec<String>, OutputError> {
         self.carry_over()?;
         self.make_durable()?;
+        let _ = fs::remove_file(self.root.join(STAGING_MARK));
         let out = self.paths.out.clone();
         let parent = self.paths.parent.clone();
+        let mut warnings = std::mem::take(&mut self.warnings);
+        let mut after = |r: Result<(), OutputError>, what: &str| {
+            if let Err(e) = r {
+                warnings.push(format!("{what}: {e}"));
+            }
+        };
         if !exists(&out) {
             fs::rename(&self.root, &out).map_err(io_err(&out))?;
             self.committed = true;
-            return sync_dir(&parent);
+            after(sync_dir(&parent), "the new output is in place but not yet flushed to disk");
+            return Ok(warnings);
         }
         if self.use_exchange && exchange(&self.root, &out).map_err(io_err(&out))? {
             // The old output now sits at our staging path.
             self.committed = true;
-            sync_dir(&parent)?;
-            return remove_tree(&self.root);
+            after(sync_dir(&parent), "the new output is in place but not yet flushed to disk");
+            after(remove_tree(&self.root), "the new output is in place, but the old one could not be deleted (the next run tries again)");
+            return Ok(warnings);
         }
-        let old = self.paths.old();
+        let pid = std::process::id();
+        let mut old = self.paths.old(pid);
+        let mut n = 1;
+        while exists(&old) {
+            n += 1;
+            old = parent.join(format!("{}{OLD_INFIX}{pid}-{n}", self.paths.name));
+        }
         fs::rename(&out, &old).map_err(io_err(&out))?;
         sync_dir(&parent)?;
         if let Err(e) = fs::rename(&self.root, &out) {
@@ -358,8 +658,9 @@ impl Staging {
             return Err(io_err(&out)(e));
         }
         self.committed = true;
-        sync_dir(&parent)?;
-        remove_tree(&old)
+        after(sync_dir(&parent), "the new output is in place but not yet flushed to disk");
+        after(remove_tree(&old), "the new output is in place, but the old one could not be deleted (the next run tries again)");
+        Ok(warnings)
     }
 
     fn carry_over(&mut self) -> Result<(), OutputError> {
@@ -506,17 +807,19 @@ mod tests {
         let t = tempfile::tempdir().unwrap();
         let out = t.path().join("out");
         stage(&out, "old\n", true);
-        // Killed between `OUT → OUT.old` and `tmp → OUT`, with a half-built
+        // Killed between `OUT → backup` and `tmp → OUT`, with a half-built
         // staging dir of a dead process beside it.
-        fs::rename(&out, t.path().join("out.old")).unwrap();
-        let dead = t.path().join("out.tmp-999999999");
+        fs::rename(&out, t.path().join("out.motebok-old-999999999")).unwrap();
+        let dead = t.path().join("out.motebok-tmp-999999999");
         fs::create_dir_all(dead.join("csv")).unwrap();
+        fs::write(dead.join(STAGING_MARK), "999999999").unwrap();
         fs::write(dead.join("csv/a.csv"), "half").unwrap();
-        recover(&out).unwrap();
+        assert!(recover(&out).unwrap().is_empty());
         assert_eq!(read(&out.join("csv/a.csv")), "old\n");
         assert_eq!(siblings(t.path()), vec!["out"]);
         // Killed after installing the new output, before deleting the old.
-        fs::create_dir(t.path().join("out.old")).unwrap();
+        fs::create_dir(t.path().join("out.motebok-old-999999998")).unwrap();
+        fs::write(t.path().join("out.motebok-old-999999998").join(MARKER), "{}").unwrap();
         stage(&out, "new\n", false);
         assert_eq!(read(&out.join("csv/a.csv")), "new\n");
         assert_eq!(siblings(t.path()), vec!["out"]);
@@ -557,9 +860,57 @@ mod tests {
         let t = tempfile::tempdir().unwrap();
         let out = t.path().join("out");
         // pid 1 is always alive.
-        let live = t.path().join("out.tmp-1");
+        let live = t.path().join("out.motebok-tmp-1");
         fs::create_dir(&live).unwrap();
+        fs::write(live.join(STAGING_MARK), "1").unwrap();
         stage(&out, "x\n", true);
         assert!(live.is_dir());
+    }
+
+    #[test]
+    fn output_only_motebok_dirs_are_touched() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("out");
+        stage(&out, "x\n", true);
+        // The user's own folders with names like ours, and a dir with our
+        // pattern but not our marker.
+        for name in ["out.old", "out.tmp-999999999", "out.motebok-old", "out.motebok-tmp-999999999"] {
+            fs::create_dir(t.path().join(name)).unwrap();
+            fs::write(t.path().join(name).join("thesis.tex"), "precious").unwrap();
+        }
+        fs::remove_dir_all(&out).unwrap();
+        let w = recover(&out).unwrap();
+        assert!(w.iter().any(|w| w.contains("not motebok's staging folder")), "{w:?}");
+        assert!(!out.exists(), "a user folder was renamed to OUT");
+        stage(&out, "y\n", false);
+        stage(&out, "z\n", true);
+        assert_eq!(
+            siblings(t.path()),
+            vec!["out", "out.motebok-old", "out.motebok-tmp-999999999", "out.old", "out.tmp-999999999"]
+        );
+        for name in ["out.old", "out.tmp-999999999", "out.motebok-old", "out.motebok-tmp-999999999"] {
+            assert_eq!(read(&t.path().join(name).join("thesis.tex")), "precious");
+        }
+    }
+
+    #[test]
+    fn output_lock_is_exclusive_and_released() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("out");
+        let quiet = |_m: String| {};
+        let a = OutLock::acquire(&out, false, &quiet).unwrap();
+        let lock = t.path().join("out.motebok-lock");
+        assert_eq!(read(&lock).trim(), std::process::id().to_string());
+        // flock locks belong to the open file: a second open in this
+        // process is refused like another process would be.
+        let e = OutLock::acquire(&out, false, &quiet).unwrap_err();
+        assert!(e.to_string().contains(&format!("another motebok run (pid {})", std::process::id())), "{e}");
+        drop(a);
+        assert!(!lock.exists());
+        // A lock file left by a dead run (kill -9) is not a lock.
+        fs::write(&lock, "999999999\n").unwrap();
+        let b = OutLock::acquire(&out, false, &quiet).unwrap();
+        drop(b);
+        assert!(siblings(t.path()).is_empty());
     }
 }

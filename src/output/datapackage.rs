@@ -22,7 +22,115 @@ struct Package<'a> {
     name: &'static str,
     title: &'static str,
     description: &'static str,
+    version: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created: Option<&'a str>,
+    sources: &'a [PkgSource],
+    licenses: &'a [License],
     resources: Vec<Resource<'a>>,
+}
+
+/// Package-level provenance (Frictionless `version`, `created`,
+/// `sources`, `licenses`), a function of the records only, so reruns over
+/// the same inputs write the same bytes:
+///
+/// * `version`: motebok's version, `+`, and 12 hex digits of a hash over
+///   every input's key and sha256 (it changes exactly when the inputs do);
+/// * `created`: the newest `retrieved` date of `sources.csv` (as
+///   `YYYY-MM-DDT00:00:00Z` when only a date is given); absent without
+///   one — never the clock, which would break byte-identical reruns;
+/// * `sources`: one per publisher (or per web site when no publisher is
+///   named), with the site's address;
+/// * `licenses`: the `license` values of `sources.csv` (an id such as
+///   `NLOD-2.0`, or a URL); without any, one entry saying the terms are the
+///   publishers'.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meta {
+    pub version: String,
+    pub created: Option<String>,
+    pub sources: Vec<PkgSource>,
+    pub licenses: Vec<License>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct PkgSource {
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct License {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+/// `https://host/…` → `https://host/`.
+fn site(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next().filter(|h| !h.is_empty())?;
+    Some(format!("{scheme}://{host}/"))
+}
+
+impl Meta {
+    pub fn of(records: &[&crate::model::FileRecord]) -> Meta {
+        let mut keys: Vec<(&str, &str)> = records.iter().map(|r| (r.source.file.as_str(), r.source.sha256.as_str())).collect();
+        keys.sort();
+        let mut text = String::new();
+        for (f, h) in keys {
+            text.push_str(f);
+            text.push('\t');
+            text.push_str(h);
+            text.push('\n');
+        }
+        let version = format!("{}+{}", env!("CARGO_PKG_VERSION"), &crate::util::sha256_hex(text.as_bytes())[..12]);
+        let origins: Vec<&crate::model::Origin> = records.iter().filter_map(|r| r.source.origin.as_ref()).collect();
+        let created = origins.iter().filter_map(|o| o.retrieved.as_deref()).max().map(|d| {
+            if d.len() == 10 {
+                format!("{d}T00:00:00Z")
+            } else {
+                d.to_string()
+            }
+        });
+        let mut sources = std::collections::BTreeSet::new();
+        for o in &origins {
+            let path = o.url.as_deref().and_then(site);
+            match (&o.publisher, &path) {
+                (Some(p), _) => sources.insert(PkgSource { title: p.clone(), path }),
+                (None, Some(site)) => sources.insert(PkgSource { title: site.clone(), path }),
+                (None, None) => false,
+            };
+        }
+        // One entry per publisher: the first site named for it.
+        let mut by_title: std::collections::BTreeMap<String, PkgSource> = std::collections::BTreeMap::new();
+        for s in sources {
+            by_title.entry(s.title.clone()).or_insert(s);
+        }
+        let mut licenses: Vec<License> = origins
+            .iter()
+            .filter_map(|o| o.license.as_deref())
+            .map(|l| {
+                if l.contains("://") {
+                    License { name: l.rsplit('/').find(|p| !p.is_empty()).unwrap_or(l).to_string(), path: Some(l.to_string()), title: None }
+                } else {
+                    License { name: l.to_string(), path: None, title: None }
+                }
+            })
+            .collect();
+        licenses.sort();
+        licenses.dedup();
+        if licenses.is_empty() {
+            licenses.push(License {
+                name: "other".into(),
+                path: None,
+                title: Some("Public records of the publishing bodies: check their terms of reuse".into()),
+            });
+        }
+        Meta { version, created, sources: by_title.into_values().collect(), licenses }
+    }
 }
 
 #[derive(Serialize)]
@@ -102,7 +210,7 @@ fn field(f: &FieldSpec, table: &Table) -> Field {
 }
 
 /// The package as pretty JSON with a trailing newline.
-pub fn render(written: &[Written]) -> Result<Vec<u8>, serde_json::Error> {
+pub fn render(written: &[Written], meta: &Meta) -> Result<Vec<u8>, serde_json::Error> {
     let resources = written
         .iter()
         .map(|w| {
@@ -137,6 +245,10 @@ pub fn render(written: &[Written]) -> Result<Vec<u8>, serde_json::Error> {
         name: "motebok",
         title: "Meetings of Norwegian e-health governance bodies",
         description: "Agendas, minutes and case memos extracted from meeting PDFs by motebok: what each file says, one row per document, participant, agenda item, reference and memo. The per-file JSON in json/ holds the same records nested.",
+        version: &meta.version,
+        created: meta.created.as_deref(),
+        sources: &meta.sources,
+        licenses: &meta.licenses,
         resources,
     };
     let mut v = serde_json::to_vec_pretty(&pkg)?;

@@ -48,7 +48,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-pub use atomic::{recover, StagedFile, Staging};
+pub use atomic::{preflight, recover, LockError, OutLock, StagedFile, Staging};
 pub use datapackage::Written;
 pub use validate::validate;
 
@@ -78,7 +78,7 @@ pub enum OutputError {
 pub fn write_all(out: &Path, records: &[FileRecord]) -> Result<(), OutputError> {
     let mut stage = Staging::begin(out)?;
     write_datasets(&mut stage, records)?;
-    stage.commit()
+    stage.commit().map(drop)
 }
 
 /// Write `json/`, `csv/` and `datapackage.json` into a staging dir.
@@ -91,6 +91,8 @@ pub fn write_datasets(stage: &mut Staging, records: &[FileRecord]) -> Result<Vec
 pub struct RunOutput {
     pub changes: crate::refresh::Changes,
     pub report: crate::report::Report,
+    /// What could not be cleaned up after the new output was in place.
+    pub warnings: Vec<String>,
 }
 
 /// Everything `motebok extract` writes: the datasets, `motebok.sqlite` and
@@ -119,8 +121,8 @@ pub fn write_run(
             let report: crate::report::Report = crate::report::build(&batch.records, &batch.merged);
             let changes = crate::refresh::changes(stage.out(), stage.root(), previous, &manifest, extraction);
             stage.write(crate::refresh::CHANGES, &changes.to_bytes())?;
-            stage.commit()?;
-            return Ok(RunOutput { changes, report });
+            let warnings = stage.commit()?;
+            return Ok(RunOutput { changes, report, warnings });
         }
     }
     let written = write_batch_linking(&mut stage, &batch, &extraction.unchanged_json)?;
@@ -131,8 +133,8 @@ pub fn write_run(
     stage.write(crate::refresh::MANIFEST, &manifest.to_bytes())?;
     let changes = crate::refresh::changes(stage.out(), stage.root(), previous, &manifest, extraction);
     stage.write(crate::refresh::CHANGES, &changes.to_bytes())?;
-    stage.commit()?;
-    Ok(RunOutput { changes, report })
+    let warnings = stage.commit()?;
+    Ok(RunOutput { changes, report, warnings })
 }
 
 /// Every file a run writes, but changes.json, if all are present in `out`
@@ -190,7 +192,7 @@ pub fn write_batch_linking(
         file.finish()?;
         written.push(Written { table, bytes, sha256, rows });
     }
-    let pkg = datapackage::render(&written)
+    let pkg = datapackage::render(&written, &datapackage::Meta::of(&batch.records))
         .map_err(|source| OutputError::Json { path: stage.path(atomic::MARKER), source })?;
     stage.write(atomic::MARKER, &pkg)?;
     Ok(written)

@@ -12,6 +12,11 @@
 //!   `b/x.pdf` → `x~b`; `p/a/x.pdf` and `q/a/x.pdf` → `x~a~p`, `x~a~q`. An
 //!   input with fewer directories than needed keeps what it has (`x.pdf`
 //!   beside `a/x.pdf` stays `x`).
+//! * A name longer than [`MAX_STEM_BYTES`] (a 251-character file name, or
+//!   many parents) is cut there, at a character boundary, and ends in `~`
+//!   and the first 8 hex digits of the SHA-256 of the input's key, so
+//!   `json/<stem>.json` always fits a file system's 255-byte limit and long
+//!   names that share a beginning stay apart.
 //! * Should names still clash (`a/x.pdf` and `a/x.PDF`, or a file literally
 //!   named `x~a.pdf`), later inputs in sorted path order get `~2`, `~3`, …
 //!
@@ -20,6 +25,19 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path};
+
+/// Longest stem, in bytes (with room for `~N` and `.json` under 255).
+pub const MAX_STEM_BYTES: usize = 200;
+
+/// `stem` cut to fit, ending in `~` and a hash of `file` (see the module docs).
+fn shorten(stem: &str, file: &str) -> String {
+    let hash = crate::util::sha256_hex(file.as_bytes());
+    let mut cut = MAX_STEM_BYTES - 9;
+    while !stem.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}~{}", &stem[..cut], &hash[..8])
+}
 
 fn stem_of(file: &str) -> String {
     match Path::new(file).file_stem() {
@@ -76,6 +94,11 @@ pub fn assign_stems(files: &[&str]) -> Vec<String> {
             }
         }
     }
+    for (n, f) in names.iter_mut().zip(files) {
+        if n.len() > MAX_STEM_BYTES {
+            *n = shorten(n, f);
+        }
+    }
     // Last resort: number whatever still clashes.
     let mut taken: BTreeSet<String> = BTreeSet::new();
     let mut order: Vec<usize> = (0..files.len()).collect();
@@ -114,7 +137,7 @@ pub fn assign_stems(files: &[&str]) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::assign_stems;
+    use super::{assign_stems, MAX_STEM_BYTES};
 
     fn s(files: &[&str]) -> Vec<String> {
         assign_stems(files)
@@ -135,6 +158,24 @@ mod tests {
         assert_eq!(s(&["a/x.pdf", "x.pdf"]), vec!["x~a", "x"]);
         assert_eq!(s(&["fixtures/002.pdf", "fixtures/bad/002.pdf"]), vec!["002~fixtures", "002~bad"]);
         assert_eq!(s(&["/abs/a/X.pdf", "../b/x.pdf"]), vec!["X~a", "x~b"]);
+    }
+
+    #[test]
+    fn output_stems_always_fit() {
+        let long = format!("{}.pdf", "ø".repeat(125));
+        let a = format!("a/{long}");
+        let b = format!("b/{long}");
+        let c = format!("c/{}x.pdf", "ø".repeat(125));
+        let got = s(&[&a, &b, &c, "short.pdf"]);
+        for n in &got {
+            assert!(n.len() <= MAX_STEM_BYTES, "{n}");
+            assert!(format!("json/{n}.json").rsplit('/').next().unwrap().len() < 255);
+        }
+        let lower: std::collections::BTreeSet<String> = got.iter().map(|n| n.to_lowercase()).collect();
+        assert_eq!(lower.len(), 4, "{got:?}");
+        assert_eq!(got[3], "short");
+        // Stable: the same inputs, the same names.
+        assert_eq!(got, s(&[&a, &b, &c, "short.pdf"]));
     }
 
     #[test]

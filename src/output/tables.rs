@@ -266,7 +266,7 @@ fn row_no<'a, T>() -> Column<DocRow<'a, T>> {
 
 fn files_columns<'a>() -> Vec<Column<FileRow<'a>>> {
     vec![
-        col("file", S, "Input path as given on the command line.", |r| s(&r.rec.source.file)),
+        col("file", S, "Input path relative to its input root (a folder given leads with its own name); names with invalid UTF-8, control characters or % are %XX-escaped.", |r| s(&r.rec.source.file)),
         col("sha256", S, "SHA-256 of the file's bytes (hex).", |r| s(&r.rec.source.sha256)),
         col("bytes", I, "File size in bytes.", |r| Cell::Int(r.rec.source.bytes.min(i64::MAX as u64) as i64)),
         col("pages", I, "Page count.", |r| int(r.rec.source.pages)),
@@ -289,6 +289,15 @@ fn files_columns<'a>() -> Vec<Column<FileRow<'a>>> {
         }),
         col("problems", I, "Number of problems recorded for the file (errors and warnings; see the per-file JSON).", |r| {
             count(r.rec.errors.len())
+        }),
+        col("url", S, "Where the PDF was downloaded from (sources.csv beside the inputs).", |r| {
+            ostr(r.rec.source.origin.as_ref().and_then(|o| o.url.as_deref()))
+        }),
+        col("retrieved", S, "When it was downloaded, ISO 8601 (sources.csv).", |r| {
+            ostr(r.rec.source.origin.as_ref().and_then(|o| o.retrieved.as_deref()))
+        }),
+        col("publisher", S, "Who published it (sources.csv).", |r| {
+            ostr(r.rec.source.origin.as_ref().and_then(|o| o.publisher.as_deref()))
         }),
     ]
 }
