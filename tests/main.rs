@@ -7,6 +7,7 @@ mod common;
 mod accuracy;
 mod batch;
 mod eval_matches_python;
+mod genre_variants;
 mod faults;
 mod layout_variants;
 mod merge;

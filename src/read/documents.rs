@@ -123,6 +123,41 @@ fn new_segment(start: usize, title_end: usize, memo_box: Option<usize>, origin: 
     Segment { kind: DocumentKind::Other, start, end: start, title_end, memo_box, origin }
 }
 
+/// A title printed on the same line as the previous document's last words
+/// ("… tar saken til orientering. Referat fra møte i NUFA"): the line is
+/// cut before the title, so that the title starts a line of its own.
+pub fn split_glued_titles(lines: Vec<Line>, rules: &Rules) -> Vec<Line> {
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        match glued_title_at(&line.text, rules) {
+            Some(at) => {
+                let (head, tail) = line.text.split_at(at);
+                out.push(Line { text: head.trim_end().to_string(), cells: Vec::new(), ..line.clone() });
+                out.push(Line { text: tail.to_string(), cells: Vec::new(), bullet: false, indent: 0, blank_before: false, ..line });
+            }
+            None => out.push(line),
+        }
+    }
+    out
+}
+
+/// Where a meeting title naming a known body starts after a sentence's end
+/// inside `text`.
+fn glued_title_at(text: &str, rules: &Rules) -> Option<usize> {
+    let mut from = 0;
+    while let Some(p) = text[from..].find(". ") {
+        let at = from + p + 2;
+        let rest = &text[at..];
+        if let Some(after) = titles::opener(rest, rules) {
+            if after.len() < rest.len() && titles::known_body(after, rules).is_some() && rest.split_whitespace().count() <= TITLE_MAX_WORDS {
+                return Some(at);
+            }
+        }
+        from = at;
+    }
+    None
+}
+
 /// The title block at the start of a document: up to a few short lines
 /// before the first label, list heading, item or participant heading.
 pub fn file_title_end(lines: &[Line], start: usize, end: usize, rules: &Rules) -> usize {
@@ -474,6 +509,16 @@ mod tests {
     fn minutes_whatever_the_title_says_when_attendance_and_decisions_agree() {
         let text = "Møte i Fordelingsutvalget\n9. oktober 2015 kl 12:15\nTil stede:\nKari Nordmann, Navet\n1. Godkjenning av innkalling\nInnkalling ble godkjent uten merknader.\n2. Godkjenning av agenda\nAgenda ble godkjent.\n";
         assert_eq!(kinds(text), vec![DocumentKind::Minutes]);
+    }
+
+    #[test]
+    fn a_title_glued_to_the_last_words_of_the_document_before_starts_a_new_one() {
+        let rules = Rules::embedded();
+        let l = split_glued_titles(lines_of("Referat fra møte i NUIT\nMøte 4/2021\nDato 15. september 2021\nTil stede\nKari Nordmann (KS)\n21/21 Godkjenning\nVedtak:\nNUIT tar saken til orientering. Referat fra møte i NUFA\nMøte 1/2021\nDato 16. september 2021\nTil stede\nOla Hansen (KS)\n", 1), &rules);
+        let s = segment(&l, &rules);
+        assert_eq!(s.iter().map(|s| s.kind).collect::<Vec<_>>(), vec![DocumentKind::Minutes, DocumentKind::Minutes]);
+        assert_eq!(l[s[1].start].text, "Referat fra møte i NUFA");
+        assert_eq!(l[s[1].start - 1].text, "NUIT tar saken til orientering.");
     }
 
     #[test]

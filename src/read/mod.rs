@@ -48,7 +48,7 @@ struct FileFacts {
 /// Pages of one file → its logical documents with every field filled.
 pub fn read_file(pages: &[PageText], rules: &Rules) -> Vec<Document> {
     use crate::timing::{time, Stage};
-    let lines = time(Stage::Clean, || lines::clean_pages(pages, rules));
+    let lines = time(Stage::Clean, || documents::split_glued_titles(lines::clean_pages(pages, rules), rules));
     let segments = time(Stage::Segment, || documents::segment(&lines, rules));
     let mut docs = time(Stage::Fields, || read_documents(&lines, &segments, &Cx::new(rules)));
     mark_ocr(&mut docs, pages);

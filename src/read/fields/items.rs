@@ -584,6 +584,8 @@ struct WordSequence {
     /// The current main number, and how many times the series restarted.
     main: Option<u32>,
     main_restarts: u32,
+    /// The last lettered point under the current main number.
+    letter: Option<char>,
     /// Side series: word → (last number, restarts).
     side: HashMap<String, (u32, u32)>,
 }
@@ -598,14 +600,30 @@ impl WordSequence {
             _ => {}
         }
         self.main = Some(n);
+        self.letter = None;
         // A restarted series keeps its word so that its items stay
         // distinct ("Sak 1" of the fund after "Sak 1"–"Sak 3").
         let sak = if self.main_restarts > 0 { format!("{} {}", c.word, word) } else { word };
         Some((sak, Some(n)))
     }
 
+    /// A dotted sub-point of the current main item (`5.1` under `Sak 5`),
+    /// or a lettered one (`a)` under `Punkt 3` → `3a`).
     fn sub_point(&mut self, c: &Candidate) -> Option<(String, Option<u32>)> {
         let p = &c.ident.path;
+        if p.is_empty() {
+            let letter = c.ident.letter.as_deref()?;
+            let this = letter.chars().next()?.to_ascii_lowercase();
+            let follows = match self.letter {
+                None => this == 'a',
+                Some(prev) => (prev as u8 + 1) as char == this,
+            };
+            if !follows || c.title.is_empty() {
+                return None;
+            }
+            self.letter = Some(this);
+            return Some((format!("{}{letter}", self.main?), None));
+        }
         (p.len() >= 2 && Some(p[0]) == self.main && !c.title.is_empty()).then(|| (c.ident.sak.clone(), None))
     }
 

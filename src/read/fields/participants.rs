@@ -522,7 +522,10 @@ fn read_table(section: &Section, table: &Table, lines: &[Line], minutes: bool, c
         let all_names = people.iter().all(|p| person::name_shape(p, cx.rules) != NameShape::No);
         // The other cells must not be people themselves (the table has
         // ended and a list of names goes on).
-        let others_fit = row.iter().enumerate().filter(|(k, _)| *k != name_at).all(|(_, (c, _))| person::name_shape(c.split(',').next().unwrap_or(c), cx.rules) == NameShape::No);
+        let others_fit = row.iter().enumerate().filter(|(k, _)| *k != name_at).all(|(_, (c, _))| {
+            let head = c.split(',').next().unwrap_or(c);
+            !(person::name_shape(head, cx.rules) == NameShape::Likely && head.split_whitespace().count() >= 2)
+        });
         if !all_names || !others_fit {
             break;
         }

@@ -20,6 +20,11 @@ pub enum HeaderLabel {
 
 /// The header label opening `line`, and the rest of the line.
 pub fn header_label<'a>(line: &'a str, rules: &Rules) -> Option<(HeaderLabel, &'a str)> {
+    // A label is printed capitalised; "kl. 10.30 – 13.30" continuing a
+    // participant's note is no time label.
+    if !line.chars().next().is_some_and(char::is_uppercase) {
+        return None;
+    }
     let h = &rules.labels.header;
     let g = &rules.genre;
     let table = [

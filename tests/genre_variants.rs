@@ -1,0 +1,286 @@
+//! Documents of the genre written for these tests, one per kind of body and
+//! habit the parser must read without a rule for the file: another
+//! secretary of the seeds' family, a municipal protocol from a case
+//! system, a company board, an association's annual meeting with points
+//! and lettered sub-points, an agenda, and documents that are no meeting's.
+
+use motebok::model::{Attendance, Document, DocumentKind, Role};
+use motebok::rules::Rules;
+
+fn read(text: &str) -> Vec<Document> {
+    motebok::read::read_file(&crate::common::pages_of(text, 50), &Rules::embedded())
+}
+
+fn items(d: &Document) -> Vec<(&str, Option<u32>, Option<i32>, Option<&str>)> {
+    d.items.iter().map(|i| (i.sak.as_str(), i.number, i.year, i.title.as_deref())).collect()
+}
+
+#[test]
+fn the_seeds_family_written_by_another_secretary() {
+    let text = "Referat fra møte i NUIT
+Møte nr. 2/2019
+Dato: 14.03.2019
+Kl. 0900 – 1430
+Sted: Helsedirektoratet, Oslo
+Til stede
+Kari Nordmann (KS)
+Ola Hansen (Helse Vest RHF) – fra kl. 10.30
+Vararepresentant Per Olsen møtte for Lise Berg (HOD)
+Forfall
+Anne Li (FHI)
+Sak 05/19 Godkjenning av innkalling og dagsorden
+Innstilling:
+NUIT godkjenner innkalling og dagsorden.
+Vedtak:
+NUIT godkjenner innkalling og dagsorden.
+Sak 06/19 Nasjonal e-helsestrategi
+Direktoratet orienterte om arbeidet.
+Vedtak:
+NUIT tar saken til orientering. Referat fra møte i NUFA
+Møte 1/2019
+Dato: 15.03.2019
+Til stede
+Siri Dahl (KS)
+Sak 01/19 Godkjenning
+Vedtak:
+NUFA godkjenner innkallingen.
+";
+    let docs = read(text);
+    assert_eq!(docs.iter().map(|d| d.kind).collect::<Vec<_>>(), vec![DocumentKind::Minutes, DocumentKind::Minutes], "{docs:#?}");
+    let d = &docs[0];
+    let m = d.meeting.as_ref().unwrap();
+    assert_eq!((m.label.as_deref(), m.number, m.year), (Some("2/2019"), Some(2), Some(2019)));
+    assert_eq!((m.date.as_deref(), m.start_time.as_deref(), m.end_time.as_deref()), (Some("2019-03-14"), Some("09:00"), Some("14:30")));
+    assert_eq!(m.location.as_deref(), Some("Helsedirektoratet, Oslo"));
+    assert_eq!(d.body.as_deref(), Some("NUIT"));
+    let people: Vec<_> = d.participants.iter().map(|p| (p.name.as_str(), p.role, p.attendance, p.substitute_for.as_deref())).collect();
+    assert_eq!(
+        people,
+        vec![
+            ("Kari Nordmann", Role::Member, Some(Attendance::Present), None),
+            ("Ola Hansen", Role::Member, Some(Attendance::Present), None),
+            ("Per Olsen", Role::Substitute, Some(Attendance::Present), Some("Lise Berg")),
+            ("Anne Li", Role::Member, Some(Attendance::Absent), None),
+        ]
+    );
+    assert_eq!(d.participants[2].organisation.as_deref(), Some("HOD"));
+    assert_eq!(items(d), vec![("05/19", Some(5), Some(2019), Some("Godkjenning av innkalling og dagsorden")), ("06/19", Some(6), Some(2019), Some("Nasjonal e-helsestrategi"))]);
+    assert_eq!(d.items[0].proposed_decision.as_deref(), Some("NUIT godkjenner innkalling og dagsorden."));
+    assert_eq!(d.items[1].decision.as_deref(), Some("NUIT tar saken til orientering."));
+    assert_eq!(docs[1].body.as_deref(), Some("NUFA"));
+    assert_eq!(docs[1].meeting.as_ref().unwrap().date.as_deref(), Some("2019-03-15"));
+}
+
+#[test]
+fn a_municipal_protocol_from_a_case_system() {
+    let text = "MØTEPROTOKOLL
+Utvalg: Formannskapet
+Møtested: Rådhuset, formannskapssalen
+Møtedato: 12.09.2023
+Tid: 10:00 - 14:30
+Til stede:
+Navn   Funksjon   Parti
+Per Hansen   Ordfører   AP
+Kari Li   Varaordfører   H
+Forfall:
+Ole Brun
+Følgende varamedlemmer møtte:
+Ola Nordmann for Ole Brun
+Fra administrasjonen møtte:
+Kommunedirektør Anne Berg
+Protokollfører: Siri Dahl
+Saksliste
+PS 45/23 Godkjenning av protokoll
+PS 46/23 Budsjett 2024
+PS 45/23 Godkjenning av protokoll
+Kommunedirektørens innstilling:
+Protokollen godkjennes.
+Behandling:
+Ingen merknader.
+Votering:
+Enstemmig vedtatt.
+Formannskapets vedtak:
+Protokollen godkjennes.
+PS 46/23 Budsjett 2024
+Kommunedirektørens innstilling:
+Budsjettet vedtas som foreslått.
+Behandling:
+Forslag fra H om økt ramme.
+Votering:
+Innstillingen vedtatt mot 2 stemmer.
+Formannskapets vedtak:
+Budsjettet vedtas som foreslått, med endringer i tråd med forslaget fra H.
+";
+    let docs = read(text);
+    assert_eq!(docs.len(), 1, "{docs:#?}");
+    let d = &docs[0];
+    assert_eq!(d.kind, DocumentKind::Minutes);
+    assert_eq!(d.body.as_deref(), Some("Formannskapet"));
+    let m = d.meeting.as_ref().unwrap();
+    assert_eq!((m.number, m.date.as_deref(), m.start_time.as_deref(), m.end_time.as_deref()), (None, Some("2023-09-12"), Some("10:00"), Some("14:30")));
+    assert_eq!(m.location.as_deref(), Some("Rådhuset, formannskapssalen"));
+    let people: Vec<_> = d.participants.iter().map(|p| (p.name.as_str(), p.role, p.attendance, p.function.as_deref(), p.organisation.as_deref())).collect();
+    assert_eq!(
+        people,
+        vec![
+            ("Per Hansen", Role::Member, Some(Attendance::Present), Some("Ordfører"), Some("AP")),
+            ("Kari Li", Role::Member, Some(Attendance::Present), Some("Varaordfører"), Some("H")),
+            ("Ole Brun", Role::Member, Some(Attendance::Absent), None, None),
+            ("Ola Nordmann", Role::Substitute, Some(Attendance::Present), None, None),
+            ("Anne Berg", Role::Secretariat, Some(Attendance::Present), Some("Kommunedirektør"), None),
+            ("Siri Dahl", Role::Secretariat, Some(Attendance::Present), Some("Referent"), None),
+        ]
+    );
+    assert_eq!(d.participants[3].substitute_for.as_deref(), Some("Ole Brun"));
+    assert_eq!(items(d), vec![("45/23", Some(45), Some(2023), Some("Godkjenning av protokoll")), ("46/23", Some(46), Some(2023), Some("Budsjett 2024"))]);
+    assert_eq!(d.items[0].proposed_decision.as_deref(), Some("Protokollen godkjennes."));
+    assert_eq!(d.items[0].decision.as_deref(), Some("Protokollen godkjennes."));
+    assert_eq!(d.items[1].decision.as_deref(), Some("Budsjettet vedtas som foreslått, med endringer i tråd med forslaget fra H."));
+}
+
+#[test]
+fn a_company_board_protocol() {
+    let text = "Protokoll fra styremøte i Vekst AS
+Dato: 3. juni 2019, kl. 09.00–11.00
+Sted: Selskapets lokaler
+Tilstede:
+Jan Kleppe, styreleder
+Karin Finnerud, nestleder
+Hilde Molberg (per telefon)
+Forfall: Tore Marthinsen og Inger Lysa
+Fra administrasjonen: Hanne Haugland, daglig leder
+Styresak 23/2019 Regnskap for første kvartal
+Administrasjonen la fram regnskapet.
+Styret tar saken til orientering.
+Styresak 24/2019 Eventuelt
+Det var ingen saker under eventuelt.
+";
+    let docs = read(text);
+    assert_eq!(docs.len(), 1, "{docs:#?}");
+    let d = &docs[0];
+    assert_eq!(d.kind, DocumentKind::Minutes);
+    assert_eq!(d.body.as_deref(), Some("Styret"));
+    let m = d.meeting.as_ref().unwrap();
+    assert_eq!((m.date.as_deref(), m.start_time.as_deref(), m.end_time.as_deref()), (Some("2019-06-03"), Some("09:00"), Some("11:00")));
+    let people: Vec<_> = d.participants.iter().map(|p| (p.name.as_str(), p.role, p.attendance, p.function.as_deref(), p.note.as_deref())).collect();
+    assert_eq!(
+        people,
+        vec![
+            ("Jan Kleppe", Role::Member, Some(Attendance::Present), Some("styreleder"), None),
+            ("Karin Finnerud", Role::Member, Some(Attendance::Present), Some("nestleder"), None),
+            ("Hilde Molberg", Role::Member, Some(Attendance::Present), None, Some("per telefon")),
+            ("Tore Marthinsen", Role::Member, Some(Attendance::Absent), None, None),
+            ("Inger Lysa", Role::Member, Some(Attendance::Absent), None, None),
+            ("Hanne Haugland", Role::Secretariat, Some(Attendance::Present), Some("daglig leder"), None),
+        ]
+    );
+    assert_eq!(items(d), vec![("23/2019", Some(23), Some(2019), Some("Regnskap for første kvartal")), ("24/2019", Some(24), Some(2019), Some("Eventuelt"))]);
+    assert_eq!(d.items[0].decision.as_deref(), Some("Styret tar saken til orientering."));
+    assert_eq!(d.items[1].decision, None);
+}
+
+#[test]
+fn an_annual_meeting_with_points_and_lettered_sub_points() {
+    let text = "Protokoll fra årsmøtet i Sandvika Idrettslag
+Årsmøtet ble holdt 12. mars 2024 i klubbhuset.
+Punkt 1: Godkjenning av innkalling
+Godkjennes.
+Punkt 2: Valg av møteleder
+Kari Nordmann ble valgt ved akklamasjon.
+Punkt 3: Innkomne forslag
+a) Forslag om nytt klubbmerke
+Forslaget falt.
+b) Forslag om økt kontingent
+Vedtatt mot 3 stemmer.
+Punkt 4: Valg
+Den nye lederen er Per Hansen.
+Møtet ble hevet kl. 21:15.
+";
+    let docs = read(text);
+    assert_eq!(docs.len(), 1, "{docs:#?}");
+    let d = &docs[0];
+    assert_eq!(d.kind, DocumentKind::Minutes);
+    assert_eq!(d.body.as_deref(), Some("Årsmøtet"));
+    let m = d.meeting.as_ref().unwrap();
+    assert_eq!((m.date.as_deref(), m.end_time.as_deref(), m.number), (Some("2024-03-12"), Some("21:15"), None));
+    assert_eq!(
+        items(d),
+        vec![
+            ("1", Some(1), None, Some("Godkjenning av innkalling")),
+            ("2", Some(2), None, Some("Valg av møteleder")),
+            ("3", Some(3), None, Some("Innkomne forslag")),
+            ("3a", None, None, Some("Forslag om nytt klubbmerke")),
+            ("3b", None, None, Some("Forslag om økt kontingent")),
+            ("4", Some(4), None, Some("Valg")),
+        ]
+    );
+    let decisions: Vec<_> = d.items.iter().map(|i| i.decision.as_deref()).collect();
+    assert_eq!(
+        decisions,
+        vec![Some("Godkjennes."), Some("Kari Nordmann ble valgt ved akklamasjon."), None, Some("Forslaget falt."), Some("Vedtatt mot 3 stemmer."), Some("Den nye lederen er Per Hansen.")]
+    );
+}
+
+#[test]
+fn an_agenda_announces_and_decides_nothing() {
+    let text = "MØTEINNKALLING
+Utvalg: Eldrerådet
+Møtedato: 04.02.2025
+Tid: 13:00
+Møtested: Kommunestyresalen
+Medlemmer
+Per Hansen, leder
+Kari Li
+Saksliste
+PS 1/25 Godkjenning av innkalling og saksliste
+PS 2/25 Budsjett for eldrerådet
+PS 1/25 Godkjenning av innkalling og saksliste
+Forslag til vedtak:
+Innkalling og saksliste godkjennes.
+PS 2/25 Budsjett for eldrerådet
+Kommunedirektørens innstilling:
+Budsjettet tas til orientering.
+";
+    let docs = read(text);
+    assert_eq!(docs.len(), 1, "{docs:#?}");
+    let d = &docs[0];
+    assert_eq!(d.kind, DocumentKind::Agenda);
+    assert_eq!(d.body.as_deref(), Some("Eldrerådet"));
+    assert!(d.participants.iter().all(|p| p.attendance.is_none()), "{:#?}", d.participants);
+    assert_eq!(d.participants.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), vec!["Per Hansen", "Kari Li"]);
+    assert!(d.items.iter().all(|i| i.decision.is_none()));
+    assert_eq!(d.items[1].proposed_decision.as_deref(), Some("Budsjettet tas til orientering."));
+}
+
+#[test]
+fn reports_letters_and_slides_stay_other() {
+    for text in [
+        "Årsrapport 2023
+Fordelingsutvalget
+1. Innledning
+Utvalget har behandlet 40 søknader i året som gikk.
+2. Økonomi
+Regnskapet viser et overskudd. Søknadene ble innvilget med til sammen 400 000 kr.
+",
+        "Kommunen
+Postadresse: Postboks 1, 2120 Sagstua
+Telefon: 62 97 20 00
+Vår ref: 21/19102
+Deres ref:
+INNSYN I VALGPROTOKOLL
+Vi viser til henvendelsen og sender valgstyrets møtebok.
+Med hilsen
+Kari Nordmann
+",
+        "FHIR fagforum
+Åpent fagforum for HL7 FHIR i Norge
+Agenda
+1. Velkommen
+2. Nytt fra HL7 Norge
+3. Erfaringer fra prosjektene
+",
+    ] {
+        let docs = read(text);
+        assert_eq!(docs.iter().map(|d| d.kind).collect::<Vec<_>>(), vec![DocumentKind::Other], "{text}\n{docs:#?}");
+    }
+}
