@@ -26,6 +26,10 @@ pub enum Command {
     Extract(ExtractArgs),
     /// Score extracted JSON against gold annotations (strict and lenient slot F1; the same figures as tests/score.py in the repository).
     Eval(EvalArgs),
+    /// Combine the outputs of sharded runs (`extract --shard I/N`) into one.
+    Merge(MergeArgs),
+    /// Full-text search of an output: saker, memos and page text.
+    Search(SearchArgs),
     /// Internal: decode PDFs sent on stdin (used by the worker pool).
     #[command(name = "__worker", hide = true)]
     Worker(WorkerArgs),
@@ -119,6 +123,36 @@ pub struct ExtractArgs {
     /// Test hook: let workers act out faults named in the input file.
     #[arg(long, hide = true)]
     pub test_faults: bool,
+    /// Process only shard I of N (1 <= I <= N) of the inputs, chosen by a
+    /// hash of each path; `motebok merge` combines the shards' outputs.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::options::Shard>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MergeArgs {
+    /// Output directories of `motebok extract … --shard I/N`.
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
+    /// Output directory of the merged datasets.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// The rule files the shards were extracted with.
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SearchArgs {
+    /// Words or "a phrase"; each word is searched as a phrase (e-helse is e-helse).
+    #[arg(required = true)]
+    pub query: Vec<String>,
+    /// Output directory of a run (holds motebok.sqlite).
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+    /// Hits shown at most.
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
 }
 
 /// A count of at least 1 (`--jobs`).

@@ -5,11 +5,14 @@
 //! [`inputs`] (paths → the files of the batch and their keys) → [`pdf`]
 //! (bytes → pages of text) → [`read`] (clean lines → logical
 //! documents and their kinds → header, participants, items, decisions,
-//! memo, references) → [`model`] (the records of SPEC.md) → [`merge`] and
-//! [`report`] → [`output`] (JSON, CSV, datapackage, SQLite).
+//! memo, references) → [`model`] (the records of SPEC.md) → [`store`]
+//! (each record as it is made) → [`merge`] (one row per meeting, sak,
+//! person) and [`report`] → [`output`] (JSON, CSV, datapackage, SQLite),
+//! put in order by [`build`].
 //! [`dates`] reads Norwegian dates and times; [`rules`] holds what varies
 //! between bodies and eras.
 
+pub mod build;
 pub mod cli;
 pub mod cmd;
 pub mod dates;
@@ -27,6 +30,8 @@ pub mod refresh;
 pub mod report;
 pub mod read;
 pub mod rules;
+pub mod search;
+pub mod store;
 pub mod timing;
 pub mod util;
 pub mod worker;

@@ -53,6 +53,47 @@ pub struct RunOptions {
     /// inputs skipped, leftovers that could not be deleted, per-file lines
     /// with `verbose`).
     pub notify: fn(&str),
+    /// Process only this shard of the inputs (`--shard I/N`).
+    pub shard: Option<Shard>,
+}
+
+/// One of `count` disjoint parts of the inputs (`--shard I/N`, `1 <= I <=
+/// N`): an input belongs to shard `I` when the first eight bytes of the
+/// SHA-256 of its key (its path under the input root, see
+/// `crate::inputs`), read as a big-endian number, leave `I - 1` divided by
+/// `N`. Deterministic on every machine and every run, so a
+/// Slurm array or a Kubernetes Indexed Job spreads a corpus without any
+/// coordination; every input is in exactly one shard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based.
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    pub fn contains(&self, path: &str) -> bool {
+        use sha2::{Digest, Sha256};
+        let h = Sha256::digest(path.as_bytes());
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&h[..8]);
+        u64::from_be_bytes(first) % u64::from(self.count) == u64::from(self.index - 1)
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    /// `3/8`.
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let (i, n) = s.split_once('/').ok_or_else(|| format!("not a shard: {s:?} (use I/N, e.g. 1/4)"))?;
+        let index: u32 = i.trim().parse().map_err(|_| format!("not a shard number: {i:?}"))?;
+        let count: u32 = n.trim().parse().map_err(|_| format!("not a shard count: {n:?}"))?;
+        if count == 0 || index == 0 || index > count {
+            return Err(format!("shard {s:?}: I must be 1 to N"));
+        }
+        Ok(Shard { index, count })
+    }
 }
 
 impl RunOptions {
@@ -77,6 +118,31 @@ impl RunOptions {
             progress: false,
             verbose: false,
             notify: |_| {},
+            shard: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Shard;
+
+    #[test]
+    fn shards_split_inputs_once() {
+        assert_eq!("2/4".parse::<Shard>(), Ok(Shard { index: 2, count: 4 }));
+        for bad in ["0/4", "5/4", "1/0", "x", "1/x"] {
+            assert!(bad.parse::<Shard>().is_err(), "{bad}");
+        }
+        let shards: Vec<Shard> = (1..=4).map(|index| Shard { index, count: 4 }).collect();
+        let mut sizes = [0; 4];
+        for i in 0..1000 {
+            let path = format!("corpus/{i:04}.pdf");
+            let owners: Vec<usize> = (0..4).filter(|&k| shards[k].contains(&path)).collect();
+            assert_eq!(owners.len(), 1, "{path}");
+            sizes[owners[0]] += 1;
+        }
+        assert!(sizes.iter().all(|&n| n > 200), "{sizes:?}");
+        // Fixed: the same path is in the same shard everywhere.
+        assert!(Shard { index: 1, count: 1 }.contains("anything"));
     }
 }

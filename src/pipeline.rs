@@ -108,7 +108,7 @@ pub fn apply_ocr(decoded: &mut DecodedPdf, bytes: &[u8], ctx: &Context) {
 }
 
 /// Decode and extract one file in this process, keyed by its path as
-/// given (see [`extract_input`] for keys relative to an input root).
+/// given (see [`extract_file`] for keys relative to an input root).
 pub fn extract_path(path: &Path, ctx: &Context) -> FileRecord {
     let key = crate::util::escape_name(path.as_os_str());
     extract_file(path, &key, ctx, crate::options::DEFAULT_MAX_FILE_SIZE, &|_, _| {})
@@ -117,6 +117,18 @@ pub fn extract_path(path: &Path, ctx: &Context) -> FileRecord {
 /// Decode and extract one input: `path` read (at most `limit` bytes),
 /// recorded under `key`. `ocr_page(done, of)` is called as OCR reads pages.
 pub fn extract_file(path: &Path, key: &str, ctx: &Context, limit: u64, ocr_page: &(dyn Fn(usize, usize) + Sync)) -> FileRecord {
+    extract_with_text(path, key, ctx, limit, ocr_page).0
+}
+
+/// [`extract_file`], with the text of each page that has any (for
+/// full-text search).
+pub fn extract_with_text(
+    path: &Path,
+    key: &str,
+    ctx: &Context,
+    limit: u64,
+    ocr_page: &(dyn Fn(usize, usize) + Sync),
+) -> (FileRecord, Vec<(u32, String)>) {
     use crate::timing::{time, Stage};
     match time(Stage::Read, || crate::util::read_input(path, limit)) {
         Ok(bytes) => {
@@ -126,11 +138,15 @@ pub fn extract_file(path: &Path, key: &str, ctx: &Context, limit: u64, ocr_page:
                     crate::ocr::apply_with_progress(d, &bytes, ctx.ocr, &ctx.decode, &crate::ocr::OcrConfig::from_env(), ocr_page)
                 });
             }
+            let pages: Vec<(u32, String)> = match &decoded {
+                Ok(d) => d.pages.iter().filter(|p| !p.text.trim().is_empty()).map(|p| (p.number, p.text.clone())).collect(),
+                Err(_) => Vec::new(),
+            };
             let record = record_from_decoded(key, &bytes, decoded, &ctx.rules);
             crate::timing::file_done(record.source.pages as u64);
-            record
+            (record, pages)
         }
-        Err(e) => record_from_decoded(key, &[], Err(DecodeFailure(e.to_string())), &ctx.rules),
+        Err(e) => (record_from_decoded(key, &[], Err(DecodeFailure(e.to_string())), &ctx.rules), Vec::new()),
     }
 }
 
@@ -145,7 +161,9 @@ fn rejected_record(input: &crate::inputs::Input, why: &str) -> FileRecord {
     }
 }
 
-/// Counts printed in the one-line summary at the end of a run.
+/// Counts printed in the one-line summary at the end of a run: each is the
+/// number of rows of the dataset it names (files.csv, documents.csv,
+/// meetings.csv, items.csv), or of files.csv rows with that status.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Summary {
     pub files: usize,
@@ -168,21 +186,20 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn of(records: &[FileRecord]) -> Summary {
-        let mut s = Summary { files: records.len(), ..Summary::default() };
-        for r in records {
-            s.pages += r.source.pages as u64;
-            s.documents += r.documents.len();
-            s.meetings += r.documents.iter().filter(|d| d.meeting.is_some()).count();
-            s.items += r.documents.iter().map(|d| d.items.len()).sum::<usize>();
-            match r.status {
-                Status::Failed => s.failed += 1,
-                Status::Partial => s.partial += 1,
-                Status::NoText => s.no_text += 1,
-                Status::Ok => {}
-            }
+    /// From the report's totals (which are counted off the datasets).
+    pub fn of(t: &crate::report::Totals) -> Summary {
+        let status = |k: &str| t.statuses.get(k).copied().unwrap_or(0);
+        Summary {
+            files: t.files,
+            pages: t.pages,
+            documents: t.documents,
+            meetings: t.meetings,
+            items: t.items,
+            failed: status("failed"),
+            partial: status("partial"),
+            no_text: status("no_text"),
+            ..Summary::default()
         }
-        s
     }
 }
 
@@ -205,15 +222,22 @@ pub enum RunError {
     Output(#[from] crate::output::OutputError),
 }
 
+impl From<crate::store::StoreError> for RunError {
+    fn from(e: crate::store::StoreError) -> Self {
+        RunError::Output(e.into())
+    }
+}
+
 /// What a completed run did.
 #[derive(Debug)]
 pub struct RunOutcome {
     pub summary: Summary,
-    /// The changelog and the validation report, as written.
-    pub written: crate::output::RunOutput,
+    /// The changelog and the validation report in numbers, and what could
+    /// not be cleaned up.
+    pub written: crate::build::Built,
     pub elapsed: std::time::Duration,
-    /// Per input: its key, status and error line (sorted by key).
-    pub files: Vec<(String, Status, String)>,
+    /// The inputs that are not ok: key, status and error line (sorted by key).
+    pub problems: Vec<(String, Status, String)>,
 }
 
 /// Worker threads for `requested` jobs (`None`: one per core) over
@@ -226,6 +250,16 @@ pub fn effective_jobs(requested: Option<usize>, inputs: usize) -> usize {
     want.min(inputs.max(cores)).min(cores * crate::options::MAX_JOBS_PER_CORE).max(1)
 }
 
+/// One input processed: its record, where its page text and JSON come
+/// from, and why it was decoded (`None`: reused).
+struct Done {
+    idx: usize,
+    record: FileRecord,
+    pages: crate::build::Pages,
+    link: Option<PathBuf>,
+    reason: Option<crate::refresh::Reason>,
+}
+
 /// `motebok extract`: every input through the stages, then the datasets.
 ///
 /// Before any decoding: the rules are loaded, the inputs listed (none at
@@ -233,7 +267,15 @@ pub fn effective_jobs(requested: Option<usize>, inputs: usize) -> usize {
 /// checked ([`crate::output::preflight`]); so a run that cannot write its
 /// output fails at once, and the previous output is untouched whenever
 /// this returns an error.
+///
+/// Then (issue 12): every input is hashed and compared with the previous
+/// manifest (kept in the run's store, not in memory); when nothing changed
+/// the previous output is taken as it is. Otherwise records stream from the
+/// extracting threads to one writer through a bounded channel and are
+/// dropped once stored (see [`crate::build`]): what is kept per input is
+/// its key, path, JSON stem and plan.
 pub fn run(opts: &RunOptions) -> Result<RunOutcome, RunError> {
+    use crate::refresh::{Plan, Reason};
     let started = Instant::now();
     let note = opts.notify;
     let rules = Rules::load(opts.rules_dir.as_deref())?;
@@ -244,8 +286,11 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, RunError> {
     for w in &listed.warnings {
         note(&format!("motebok: warning: {w}"));
     }
-    let inputs = listed.files;
-    if inputs.is_empty() && !opts.allow_empty {
+    let mut inputs = listed.files;
+    if let Some(shard) = opts.shard {
+        inputs.retain(|i| shard.contains(&i.key));
+    }
+    if inputs.is_empty() && !opts.allow_empty && opts.shard.is_none() {
         let given: Vec<String> = opts.inputs.iter().map(|p| p.display().to_string()).collect();
         return Err(RunError::Empty(given.join(", ")));
     }
@@ -273,8 +318,6 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, RunError> {
     };
     let jobs = effective_jobs(opts.jobs, inputs.len());
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs).build().map_err(|e| RunError::Threads(jobs, e.to_string()))?;
-    // Incremental runs: what the previous output was made from.
-    let previous = crate::refresh::Manifest::load(&opts.out);
     let ocr_cfg = crate::ocr::OcrConfig::from_env();
     // Which OCR engine this run has: a rerun after installing tesseract
     // re-reads what it could not read before.
@@ -286,73 +329,259 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, RunError> {
         &ctx.rules.fingerprint,
         crate::refresh::options_string(opts.ocr, &ocr_cfg.lang, opts.password.is_some(), engine),
     );
-    let bar = progress_bar(inputs.len() as u64, opts.progress);
-    type Done = (FileRecord, Option<crate::refresh::Reason>, Option<PathBuf>);
-    let done: Vec<Done> = pool.install(|| {
-        inputs
-            .par_iter()
-            .map(|input| {
-                let name = short_name(&input.key);
-                bar.set_message(name.clone());
-                let (mut rec, reason, mut json) = if let Some(why) = &input.rejected {
-                    (rejected_record(input, why), Some(crate::refresh::Reason::Unreadable), None)
-                } else {
-                    match crate::refresh::plan(input, previous.as_ref(), &settings, &opts.out, opts.force, opts.max_file_size) {
-                        crate::refresh::Plan::Reuse(rec, json) => (*rec, None, json),
-                        crate::refresh::Plan::Extract(reason) => {
-                            let on_page = |d: usize, of: usize| bar.set_message(format!("OCR page {d}/{of} of {name}"));
-                            (extract_file(&input.path, &input.key, &ctx, opts.max_file_size, &on_page), Some(reason), None)
-                        }
-                    }
-                };
-                if rec.source.origin != input.origin {
-                    // sources.csv changed: the JSON is written anew.
-                    rec.source.origin = input.origin.clone();
-                    json = None;
-                }
-                if opts.verbose {
-                    let how = match reason {
-                        Some(r) => r.as_str(),
-                        None => "reused",
-                    };
-                    let err = rec.error_line();
-                    let sep = if err.is_empty() { "" } else { ": " };
-                    note(&format!("motebok: {} [{}] {}{sep}{err}", rec.source.file, how, rec.status.as_str()));
-                }
-                bar.inc(1);
-                (rec, reason, json)
+    let mut stage = crate::output::Staging::begin(&opts.out)?;
+    let ds = crate::output::Datasets::create(Some(&stage.path(crate::output::STORE)), &ctx.rules)?;
+    let store = ds.store();
+    crate::build::create_tables(store)?;
+    // Incremental runs: what the previous output was made from.
+    let previous = crate::refresh::Previous::load(store, &opts.out)?;
+    // JSON stems depend on the set of keys (inputs come sorted by key).
+    let stems = crate::output::stems::assign_stems(&inputs.iter().map(|i| i.key.as_str()).collect::<Vec<_>>());
+    // Plan: hash every input and compare with the previous manifest.
+    let prev_db = opts.out.join(crate::output::sqlite::DB);
+    let mut plans: Vec<Plan> = vec![Plan::Extract(Reason::New); inputs.len()];
+    let mut hashes: Vec<Option<(String, u64)>> = vec![None; inputs.len()];
+    // Whether the previous output can stand as it is, so far.
+    let mut unchanged = previous.exists && previous.entries == inputs.len() as u64 && !opts.force;
+    if previous.exists {
+        hashes = pool.install(|| {
+            inputs
+                .par_iter()
+                .map(|i| match &i.rejected {
+                    Some(_) => None,
+                    None => crate::timing::time(crate::timing::Stage::Read, || hash_file(&i.path, opts.max_file_size)),
+                })
+                .collect()
+        });
+        // Page text of reused records comes from the previous database.
+        let prev_has_pages = crate::output::sqlite::open(&opts.out)
+            .and_then(|c| c.query_row("SELECT count(*) FROM sqlite_schema WHERE name = 'pages'", [], |r| r.get::<_, i64>(0)))
+            .is_ok_and(|n| n == 1);
+        for (i, input) in inputs.iter().enumerate() {
+            let h = hashes[i].as_ref().map(|(s, n)| (s.as_str(), *n));
+            let d = previous.decide(&input.key, h, &settings, opts.force)?;
+            let origin = input.origin.as_ref().and_then(|o| serde_json::to_string(o).ok());
+            unchanged &= d.origin == origin && input.rejected.is_none() && match &d.plan {
+                Plan::Reuse(_) => d.status_known,
+                Plan::Extract(r) => *r == Reason::Retry,
+            };
+            plans[i] = match d.plan {
+                Plan::Reuse(_) if !prev_has_pages => Plan::Extract(Reason::NoCachedRecord),
+                p => p,
+            };
+        }
+        unchanged &= prev_has_pages && reuse_whole(&opts.out, &plans);
+    }
+    // Files that were not ok last time are read again; when each comes out
+    // as it was, nothing changed all the same.
+    if unchanged {
+        let retries: Vec<usize> = (0..inputs.len()).filter(|&i| plans[i] == Plan::Extract(Reason::Retry)).collect();
+        let same = pool.install(|| {
+            retries.par_iter().all(|&i| {
+                let input = &inputs[i];
+                let mut rec = extract_file(&input.path, &input.key, &ctx, opts.max_file_size, &|_, _| {});
+                rec.source.origin = input.origin.clone();
+                crate::refresh::same_as_before(&opts.out, &crate::output::json::rel_path(&stems[i]), &rec)
             })
-            .collect()
+        });
+        if same {
+            return reuse_previous(opts, stage, &ds, &inputs, &stems, &plans, &retries, started, jobs, recovered);
+        }
+    }
+    // Extract or reuse every input, in parallel; one writer takes the
+    // records into the staging dir and the store as they come.
+    let bar = progress_bar(inputs.len() as u64, opts.progress);
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Done>(2 * jobs);
+    let mut findings = crate::report::Findings::new(store)?;
+    let (mut reused, mut decoded, mut retried) = (0, 0, 0);
+    let written: Result<(), RunError> = std::thread::scope(|scope| {
+        let (inputs, plans, hashes, ctx, cancel, bar) = (&inputs, &plans, &hashes, &ctx, &cancel, &bar);
+        scope.spawn(move || {
+            pool.install(|| {
+                (0..inputs.len()).into_par_iter().for_each_with(tx, |tx, i| {
+                    if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+                        return;
+                    }
+                    let done = process(i, &inputs[i], &plans[i], hashes[i].as_ref(), opts, ctx, bar);
+                    if tx.send(done).is_err() {
+                        cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
+                })
+            })
+        });
+        let mut w = crate::build::Writer { stage: &mut stage, ds: &ds, findings: &mut findings };
+        for done in rx {
+            match done.reason {
+                Some(r) => {
+                    decoded += 1;
+                    retried += usize::from(r == Reason::Retry);
+                }
+                None => reused += 1,
+            }
+            if opts.verbose {
+                let how = done.reason.map_or("reused", Reason::as_str);
+                let rec = &done.record;
+                let err = rec.error_line();
+                let sep = if err.is_empty() { "" } else { ": " };
+                note(&format!("motebok: {} [{}] {}{sep}{err}", rec.source.file, how, rec.status.as_str()));
+            }
+            let r = w.add(&done.record, &stems[done.idx], done.pages, done.link.as_deref(), Some(done.reason));
+            bar.inc(1);
+            if let Err(e) = r {
+                cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                return Err(e.into());
+            }
+        }
+        Ok(())
     });
     bar.finish_and_clear();
-    let mut extraction = crate::refresh::Extraction::default();
-    let mut records = Vec::with_capacity(done.len());
-    let mut retried = 0;
-    for (rec, reason, json) in done {
-        match reason {
-            Some(reason) => {
-                retried += usize::from(reason == crate::refresh::Reason::Retry);
-                extraction.decoded.push(crate::refresh::Decoded { file: rec.source.file.clone(), reason: Some(reason) })
-            }
-            None => extraction.reused.push(rec.source.file.clone()),
-        }
-        if let Some(json) = json {
-            extraction.unchanged_json.insert(rec.source.file.clone(), json);
-        }
-        records.push(rec);
+    written?;
+    if reused > 0 {
+        crate::build::import_pages(&ds, &prev_db, 0)?;
     }
-    let mut written = crate::output::write_run(&opts.out, &records, &settings, previous.as_ref(), &extraction)?;
+    let problems = problems(store)?;
+    let mut built = crate::build::finish(stage, &ds, findings, &settings, &previous, &opts.out)?;
     // Recovery runs again as the output is written: told once is enough.
-    written.warnings.retain(|w| !recovered.contains(w));
-    let mut summary = Summary::of(&records);
-    summary.decoded = extraction.decoded.len();
-    summary.reused = extraction.reused.len();
+    built.warnings.retain(|w| !recovered.contains(w));
+    let mut summary = Summary::of(&built.report.totals);
+    summary.decoded = decoded;
+    summary.reused = reused;
     summary.retried = retried;
     summary.jobs = jobs;
-    let mut files: Vec<(String, Status, String)> =
-        records.iter().map(|r| (r.source.file.clone(), r.status, r.error_line())).collect();
-    files.sort();
-    Ok(RunOutcome { summary, written, elapsed: started.elapsed(), files })
+    Ok(RunOutcome { summary, written: built, elapsed: started.elapsed(), problems })
+}
+
+/// The inputs that are not ok, from the store.
+fn problems(store: &crate::store::Store) -> Result<Vec<(String, Status, String)>, RunError> {
+    let mut v = Vec::new();
+    store.each("SELECT file, status, error FROM files WHERE status != 'ok' ORDER BY file", &[], |r| {
+        let status = match crate::store::req_text(r, 1).as_str() {
+            "failed" => Status::Failed,
+            "partial" => Status::Partial,
+            _ => Status::NoText,
+        };
+        v.push((crate::store::req_text(r, 0), status, crate::store::req_text(r, 2)));
+        Ok(())
+    })?;
+    Ok(v)
+}
+
+/// Nothing changed: the previous output, linked file by file into the
+/// staging dir, is the new one; only `changes.json` is written.
+#[allow(clippy::too_many_arguments)]
+fn reuse_previous(
+    opts: &RunOptions,
+    mut stage: crate::output::Staging,
+    ds: &crate::output::Datasets<'_>,
+    inputs: &[crate::inputs::Input],
+    stems: &[String],
+    plans: &[crate::refresh::Plan],
+    retries: &[usize],
+    started: Instant,
+    jobs: usize,
+    recovered: Vec<String>,
+) -> Result<RunOutcome, RunError> {
+    for rel in crate::build::output_files() {
+        stage.link(&rel, &opts.out.join(&rel))?;
+    }
+    for p in plans {
+        if let crate::refresh::Plan::Reuse(json) = p {
+            stage.link(json, &opts.out.join(json))?;
+        }
+    }
+    // The retried ones: their JSON (the same bytes) under their stems.
+    for &i in retries {
+        let rel = crate::output::json::rel_path(&stems[i]);
+        stage.link(&rel, &opts.out.join(&rel))?;
+        crate::refresh::record_extraction(ds.store(), &inputs[i].key, Some(crate::refresh::Reason::Retry))?;
+    }
+    let mut f = stage.create(crate::refresh::CHANGES)?;
+    let path = f.path().to_path_buf();
+    let changes = crate::refresh::write_unchanged(ds.store(), &opts.out, inputs.len() as u64, &mut f)
+        .map_err(|e| crate::output::OutputError::Io { path, source: std::io::Error::other(e.to_string()) })?;
+    f.finish()?;
+    let report = crate::report::Report::load(&opts.out.join(crate::report::REPORT_JSON)).unwrap_or_default();
+    // The files that are not ok, from the previous files.csv.
+    let mut problems = Vec::new();
+    if !retries.is_empty() {
+        if let Ok(mut rdr) = csv::Reader::from_path(opts.out.join("csv/files.csv")) {
+            for rec in rdr.records().flatten() {
+                let status = match rec.get(4) {
+                    Some("failed") => Status::Failed,
+                    Some("partial") => Status::Partial,
+                    Some("no_text") => Status::NoText,
+                    _ => continue,
+                };
+                problems.push((rec.get(0).unwrap_or("").to_string(), status, rec.get(6).unwrap_or("").to_string()));
+            }
+        }
+    }
+    crate::output::remove_store(&stage)?;
+    let mut warnings = stage.commit()?;
+    warnings.retain(|w| !recovered.contains(w));
+    let mut summary = Summary::of(&report.totals);
+    summary.decoded = retries.len();
+    summary.retried = retries.len();
+    summary.reused = inputs.len() - retries.len();
+    summary.jobs = jobs;
+    Ok(RunOutcome { summary, written: crate::build::Built { report, changes, warnings }, elapsed: started.elapsed(), problems })
+}
+
+/// sha256 and size of a file (`None` when it cannot be read).
+fn hash_file(p: &Path, limit: u64) -> Option<(String, u64)> {
+    let bytes = crate::util::read_input(p, limit).ok()?;
+    Some((sha256_hex(&bytes), bytes.len() as u64))
+}
+
+/// Whether the previous output in `out` holds every file a run writes,
+/// and the per-file JSON of every planned reuse.
+fn reuse_whole(out: &Path, plans: &[crate::refresh::Plan]) -> bool {
+    crate::build::output_files().iter().all(|f| out.join(f).is_file())
+        && plans.iter().all(|p| match p {
+            crate::refresh::Plan::Reuse(json) => out.join(json).is_file(),
+            crate::refresh::Plan::Extract(_) => true,
+        })
+}
+
+/// Extract or reuse input `i`.
+fn process(
+    i: usize,
+    input: &crate::inputs::Input,
+    plan: &crate::refresh::Plan,
+    hash: Option<&(String, u64)>,
+    opts: &RunOptions,
+    ctx: &Context,
+    bar: &indicatif::ProgressBar,
+) -> Done {
+    use crate::refresh::{Plan, Reason};
+    let name = short_name(&input.key);
+    bar.set_message(name.clone());
+    if let Some(why) = &input.rejected {
+        let record = rejected_record(input, why);
+        return Done { idx: i, record, pages: crate::build::Pages::Text(Vec::new()), link: None, reason: Some(Reason::Unreadable) };
+    }
+    let reason = match (plan, hash) {
+        (Plan::Reuse(json), Some((sha, bytes))) => match crate::refresh::reuse(&opts.out, json, &input.key, sha, *bytes) {
+            Some((mut record, mut link)) if record.status == Status::Ok => {
+                if record.source.origin != input.origin {
+                    // sources.csv changed: the JSON is written anew.
+                    record.source.origin = input.origin.clone();
+                    link = None;
+                }
+                return Done { idx: i, record, pages: crate::build::Pages::From(0), link, reason: None };
+            }
+            // Not ok last time (a manifest that did not say so): a retry.
+            Some(_) => Reason::Retry,
+            None => Reason::NoCachedRecord,
+        },
+        (Plan::Reuse(_), None) => Reason::Unreadable,
+        (Plan::Extract(r), _) => *r,
+    };
+    let on_page = |d: usize, of: usize| bar.set_message(format!("OCR page {d}/{of} of {name}"));
+    let (mut record, pages) = extract_with_text(&input.path, &input.key, ctx, opts.max_file_size, &on_page);
+    record.source.origin = input.origin.clone();
+    Done { idx: i, record, pages: crate::build::Pages::Text(pages), link: None, reason: Some(reason) }
 }
 
 /// The end of a long key, for the progress line.

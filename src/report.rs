@@ -1,6 +1,19 @@
 //! The validation report: `OUT/report.md` for people, `OUT/report.json` for
-//! machines, built from the records and the merged meetings only (so a
-//! rerun that reuses every record gives the same report, byte for byte).
+//! machines.
+//!
+//! Findings are computed as the data flows: [`Findings::add_record`] looks
+//! at each file's record as it arrives, and the merge hands over what it
+//! finds group by group ([`crate::merge::Sink`]). They are kept in the
+//! run's store, and the report is written from there by streaming queries,
+//! so its size does not bound the batch.
+//!
+//! # One line per finding, with every file it concerns
+//!
+//! Findings that say the same thing (same level, code, meeting, sak and
+//! message) are one finding, with the list of places (file, document, page)
+//! where they were seen: the same PDF published twice gives one line with
+//! two files, not two lines. `report.md` names the first ten places and
+//! counts the rest; `report.json` lists all.
 //!
 //! # Findings
 //!
@@ -8,33 +21,35 @@
 //! |---|---|---|
 //! | `file_failed` | error | the file could not be read at all |
 //! | `file_partial`, `file_no_text` | warning | some pages failed / no text layer |
+//! | `file_warning` | warning | the file was read, with a problem recorded in its JSON `errors[]` (a damaged cross-reference table rebuilt, a page the second engine could not read, …) |
 //! | `date_outside_meeting_year` | error | the meeting date's year is not the year in the meeting label (6/2021 held 2022-…) |
 //! | `date_outside_sak_year` | error | no sak of the document has the year of the meeting date |
 //! | `sak_year_differs` | warning | an item's sak year, or a sak named in a participant note ("deltok t.o.m. sak 27/12" in a 2021 meeting), differs from the meeting's year |
 //! | `minutes_item_without_decision` | warning (info for Eventuelt) | a sak in minutes with no Vedtak |
 //! | `participant_without_organisation` | warning | a listed person with no organisation |
+//! | `unknown_label` | warning | a header label no rule knows |
 //! | `agenda_item_missing_from_minutes` | warning | a sak on the agenda that the minutes of the same meeting do not list |
 //! | `minutes_item_not_on_agenda` | info | the other way round |
 //! | `disagreement` | warning (info for proposed_decision, whose wording often differs between agenda and memo) | sources disagree on a field (see disagreements.csv) |
-//! | `not_merged` | warning | a document with a meeting whose body or number is unknown: not in meetings.csv / items.csv |
-//!
-//! Not detected: header labels that match no rule ("unknown labels").
-//! The records do not keep the header text, and reused records are never
-//! re-read, so this needs the field parser to record such lines first.
+//! | `not_merged` | warning | a document that cannot be placed in a meeting (body unknown, no meeting number and no date): not in meetings.csv / items.csv |
 //!
 //! `--strict` makes a run with any finding of level error exit 1.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
+use std::io::{self, Write};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::read::lexicon::sak::find_saks;
-use crate::merge::{MeetingKey, Merged, SourceRef};
+use crate::merge::{Disagreement, ListedSak, MergedMeeting, SourceRef};
 use crate::model::{DocumentKind, FileRecord, Status};
+use crate::store::{self, opt_int, opt_text, req_text, SqlType, Store, StoreError, TableDef, Value};
 
 pub const REPORT_MD: &str = "report.md";
 pub const REPORT_JSON: &str = "report.json";
+
+/// Places of one finding named in `report.md` (the rest are counted).
+pub const MD_PLACES: usize = 10;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -54,308 +69,473 @@ impl Level {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+/// One finding at one place.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Finding {
     pub level: Level,
     pub code: &'static str,
-    /// `NUIT 2/2022` when the finding is about a merged meeting.
+    /// The merged meeting (`NUIT 2/2022`) when the finding is about one.
     pub meeting: Option<String>,
+    pub sak: Option<String>,
+    pub message: String,
     pub file: Option<String>,
     /// 1-based document in the file.
     pub doc: Option<usize>,
     pub page: Option<u32>,
-    pub sak: Option<String>,
-    pub message: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct DocEntry {
-    pub doc: usize,
-    pub kind: &'static str,
-    pub page_start: u32,
-    pub page_end: u32,
-    pub body: Option<String>,
-    pub meeting: Option<String>,
-    pub memo_sak: Option<String>,
-    pub items: usize,
-    pub participants: usize,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct FileEntry {
-    pub file: String,
-    pub status: &'static str,
-    pub pages: u32,
-    pub error: Option<String>,
-    pub documents: Vec<DocEntry>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct MeetingEntry {
-    pub meeting: String,
-    pub date: Option<String>,
-    pub title: Option<String>,
-    pub sources: Vec<String>,
-    pub items: usize,
-    pub outcomes: BTreeMap<&'static str, usize>,
-    pub findings: BTreeMap<&'static str, usize>,
-}
-
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Totals {
-    pub files: usize,
-    pub statuses: BTreeMap<&'static str, usize>,
-    pub meetings: usize,
-    pub items: usize,
-    pub outcomes: BTreeMap<&'static str, usize>,
-    pub findings: BTreeMap<&'static str, usize>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Report {
-    pub motebok_version: &'static str,
-    pub totals: Totals,
-    pub files: Vec<FileEntry>,
-    pub meetings: Vec<MeetingEntry>,
-    /// Sorted: level, meeting, file, doc, page, sak, code.
-    pub findings: Vec<Finding>,
-}
-
-impl Report {
-    pub fn errors(&self) -> usize {
-        self.findings.iter().filter(|f| f.level == Level::Error).count()
-    }
 }
 
 fn year_of(date: &str) -> Option<i32> {
-    date.get(0..4)?.parse().ok()
+    crate::merge::year_of(date)
 }
 
 fn is_eventuelt(title: Option<&str>) -> bool {
     title.is_some_and(|t| t.trim().to_lowercase().starts_with("eventuelt"))
 }
 
-struct Ctx<'a> {
-    findings: Vec<Finding>,
-    merged: &'a Merged,
-}
-
-impl Ctx<'_> {
-    #[allow(clippy::too_many_arguments)]
-    fn add(&mut self, level: Level, code: &'static str, meeting: Option<&MeetingKey>, src: Option<&SourceRef>, page: Option<u32>, sak: Option<&str>, message: String) {
-        // Only merged meetings are named (unmerged ones have no key).
-        let meeting = meeting.filter(|k| self.merged.meeting(k).is_some()).map(MeetingKey::render);
-        self.findings.push(Finding {
-            level,
-            code,
-            meeting,
-            file: src.map(|s| s.file.clone()),
-            doc: src.map(|s| s.doc),
-            page,
-            sak: sak.map(str::to_string),
-            message,
-        });
+/// The findings about one file's record alone. `meeting_ids[i]` is the
+/// meeting document `i` was placed in.
+pub fn record_findings(rec: &FileRecord, meeting_ids: &[Option<String>]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let file = rec.source.file.clone();
+    let error = rec.error_line();
+    let mut at_file = |level, code, message: String| {
+        out.push(Finding { level, code, meeting: None, sak: None, message, file: Some(file.clone()), doc: None, page: None });
+    };
+    match rec.status {
+        Status::Failed => at_file(Level::Error, "file_failed", format!("file could not be read: {error}")),
+        Status::Partial => at_file(Level::Warning, "file_partial", format!("some pages could not be read: {error}")),
+        Status::NoText => at_file(Level::Warning, "file_no_text", format!("no text layer: {error}")),
+        Status::Ok => {
+            for e in &rec.errors {
+                let m = crate::util::normalise_ws(&e.message);
+                let message = match e.page {
+                    Some(p) if !m.starts_with(&format!("page {p} ")) => format!("page {p}: {m}"),
+                    _ => m,
+                };
+                at_file(Level::Warning, "file_warning", message);
+            }
+        }
     }
-}
-
-/// Build the report of a batch (records in output order, as in `Batch`).
-pub fn build(records: &[&FileRecord], merged: &Merged) -> Report {
-    let mut cx = Ctx { findings: Vec::new(), merged };
-    let mut files = Vec::new();
-    let mut totals = Totals { files: records.len(), ..Totals::default() };
-    for rec in records {
-        *totals.statuses.entry(rec.status.as_str()).or_default() += 1;
-        let error = rec.error_line();
-        let file_src = SourceRef { file: rec.source.file.clone(), doc: 0, kind: DocumentKind::Other };
-        let file_finding = |cx: &mut Ctx, level, code, what: &str| {
-            cx.findings.push(Finding {
+    for (i, d) in rec.documents.iter().enumerate() {
+        let meeting = meeting_ids.get(i).cloned().flatten();
+        let mut add = |level, code, page: Option<u32>, sak: Option<&str>, message: String| {
+            out.push(Finding {
                 level,
                 code,
-                meeting: None,
-                file: Some(file_src.file.clone()),
-                doc: None,
-                page: None,
-                sak: None,
-                message: format!("{what}: {error}"),
-            })
-        };
-        match rec.status {
-            Status::Failed => file_finding(&mut cx, Level::Error, "file_failed", "file could not be read"),
-            Status::Partial => file_finding(&mut cx, Level::Warning, "file_partial", "some pages could not be read"),
-            Status::NoText => file_finding(&mut cx, Level::Warning, "file_no_text", "no text layer"),
-            Status::Ok => {}
-        }
-        let mut docs = Vec::new();
-        for (i, d) in rec.documents.iter().enumerate() {
-            let src = SourceRef { file: rec.source.file.clone(), doc: i + 1, kind: d.kind };
-            let key = crate::merge::meeting_key(d);
-            let m = d.meeting.as_ref();
-            docs.push(DocEntry {
-                doc: i + 1,
-                kind: d.kind.as_str(),
-                page_start: d.page_start,
-                page_end: d.page_end,
-                body: d.body.clone(),
-                meeting: m.and_then(|m| m.label.clone()),
-                memo_sak: d.memo.as_ref().and_then(|m| m.sak.clone()),
-                items: d.items.len(),
-                participants: d.participants.len(),
+                meeting: meeting.clone(),
+                sak: sak.map(str::to_string),
+                message,
+                file: Some(file.clone()),
+                doc: Some(i + 1),
+                page,
             });
-            let meeting_year = m.and_then(|m| m.year);
-            for label in &d.unknown_labels {
-                cx.add(Level::Warning, "unknown_label", key.as_ref(), Some(&src), Some(d.page_start), None,
-                    format!("header label {label:?} matches no rule: add it to rules/labels.toml if it names a field"));
-            }
-            // Dates.
-            if let Some(date) = m.and_then(|m| m.date.as_deref()) {
-                let dy = year_of(date);
-                if let (Some(dy), Some(my)) = (dy, meeting_year) {
-                    if dy != my {
-                        cx.add(Level::Error, "date_outside_meeting_year", key.as_ref(), Some(&src), Some(d.page_start), None,
-                            format!("meeting {} is dated {date}, outside {my}", m.and_then(|m| m.label.as_deref()).unwrap_or("?")));
-                    }
-                }
-                if let Some(dy) = dy {
-                    if !d.items.is_empty() && d.items.iter().all(|it| it.year != Some(dy)) {
-                        let years: Vec<String> = {
-                            let mut y: Vec<i32> = d.items.iter().filter_map(|it| it.year).collect();
-                            y.sort();
-                            y.dedup();
-                            y.iter().map(|y| y.to_string()).collect()
-                        };
-                        cx.add(Level::Error, "date_outside_sak_year", key.as_ref(), Some(&src), Some(d.page_start), None,
-                            format!("meeting date {date} is outside the year of its saker ({})", years.join(", ")));
-                    }
+        };
+        let m = d.meeting.as_ref();
+        let meeting_year = m.and_then(|m| m.year);
+        for label in &d.unknown_labels {
+            add(Level::Warning, "unknown_label", Some(d.page_start), None,
+                format!("header label {label:?} matches no rule: add it to rules/labels.toml if it names a field"));
+        }
+        if let Some(date) = m.and_then(|m| m.date.as_deref()) {
+            let dy = year_of(date);
+            if let (Some(dy), Some(my)) = (dy, meeting_year) {
+                if dy != my {
+                    add(Level::Error, "date_outside_meeting_year", Some(d.page_start), None,
+                        format!("meeting {} is dated {date}, outside {my}", m.and_then(|m| m.label.as_deref()).unwrap_or("?")));
                 }
             }
-            // Items.
-            for it in &d.items {
-                if let Some(my) = meeting_year {
-                    if let Some(year) = it.year.filter(|y| *y != my) {
-                        cx.add(Level::Warning, "sak_year_differs", key.as_ref(), Some(&src), Some(it.page), Some(&it.sak),
-                            format!("sak {} ({year}) is listed in a {my} meeting", it.sak));
-                    }
-                }
-                if d.kind == DocumentKind::Minutes && it.decision.as_deref().is_none_or(|t| t.trim().is_empty()) {
-                    let level = if is_eventuelt(it.title.as_deref()) { Level::Info } else { Level::Warning };
-                    cx.add(level, "minutes_item_without_decision", key.as_ref(), Some(&src), Some(it.page), Some(&it.sak),
-                        format!("sak {} ({}) has no Vedtak in the minutes", it.sak, it.title.as_deref().unwrap_or("no title")));
+            if let Some(dy) = dy {
+                let years: BTreeSet<i32> = d.items.iter().filter_map(|it| it.year).collect();
+                // Only saks that carry a year say anything about the date.
+                if !years.is_empty() && !years.contains(&dy) {
+                    let years: Vec<String> = years.iter().map(|y| y.to_string()).collect();
+                    add(Level::Error, "date_outside_sak_year", Some(d.page_start), None,
+                        format!("meeting date {date} is outside the year of its saker ({})", years.join(", ")));
                 }
             }
-            // Participants.
-            for p in &d.participants {
-                if p.organisation.as_deref().is_none_or(|o| o.trim().is_empty()) {
-                    cx.add(Level::Warning, "participant_without_organisation", key.as_ref(), Some(&src), Some(p.page), None,
-                        format!("{} ({}) has no organisation", p.name, p.role.as_str()));
+        }
+        for it in &d.items {
+            if let Some(my) = meeting_year {
+                if let Some(year) = it.year.filter(|y| *y != my) {
+                    add(Level::Warning, "sak_year_differs", Some(it.page), Some(&it.sak), format!("sak {} ({year}) is listed in a {my} meeting", it.sak));
                 }
-                if let (Some(note), Some(my)) = (p.note.as_deref(), meeting_year) {
-                    for (sak, _) in find_saks(note) {
-                        if sak.year != my {
-                            cx.add(Level::Warning, "sak_year_differs", key.as_ref(), Some(&src), Some(p.page), Some(&sak.printed),
-                                format!("note {note:?} of {} names sak {} ({}) in a {my} meeting", p.name, sak.printed, sak.year));
-                        }
+            }
+            if d.kind == DocumentKind::Minutes && it.decision.as_deref().is_none_or(|t| t.trim().is_empty()) {
+                let level = if is_eventuelt(it.title.as_deref()) { Level::Info } else { Level::Warning };
+                add(level, "minutes_item_without_decision", Some(it.page), Some(&it.sak),
+                    format!("sak {} ({}) has no Vedtak in the minutes", it.sak, it.title.as_deref().unwrap_or("no title")));
+            }
+        }
+        for p in &d.participants {
+            if p.organisation.as_deref().is_none_or(|o| o.trim().is_empty()) {
+                add(Level::Warning, "participant_without_organisation", Some(p.page), None, format!("{} ({}) has no organisation", p.name, p.role.as_str()));
+            }
+            if let (Some(note), Some(my)) = (p.note.as_deref(), meeting_year) {
+                for sak in crate::merge::find_saks(note) {
+                    if sak.year != my {
+                        add(Level::Warning, "sak_year_differs", Some(p.page), Some(&sak.printed),
+                            format!("note {note:?} of {} names sak {} ({}) in a {my} meeting", p.name, sak.printed, sak.year));
                     }
                 }
             }
         }
-        files.push(FileEntry {
-            file: rec.source.file.clone(),
-            status: rec.status.as_str(),
-            pages: rec.source.pages,
-            error: (!error.is_empty()).then_some(error),
-            documents: docs,
-        });
     }
-    // Merged meetings: agenda against minutes.
-    let by_file: BTreeMap<&str, &FileRecord> = records.iter().map(|r| (r.source.file.as_str(), *r)).collect();
-    for m in &merged.meetings {
-        let saks_of = |kind: DocumentKind| -> BTreeMap<(i32, u32), (String, SourceRef, u32)> {
-            let mut out = BTreeMap::new();
-            for s in m.sources.iter().filter(|s| s.kind == kind) {
-                if let Some(d) = by_file.get(s.file.as_str()).and_then(|r| r.documents.get(s.doc - 1)) {
-                    for it in d.items.iter().filter_map(|it| Some((it.year?, it.number?, it))) {
-                        let (year, number, it) = it;
-                        out.entry((year, number)).or_insert((it.sak.clone(), s.clone(), it.page));
-                    }
-                }
-            }
-            out
-        };
-        if m.has(DocumentKind::Agenda) && m.has(DocumentKind::Minutes) {
-            let (agenda, minutes) = (saks_of(DocumentKind::Agenda), saks_of(DocumentKind::Minutes));
-            for (k, (sak, src, page)) in &agenda {
-                if !minutes.contains_key(k) {
-                    cx.add(Level::Warning, "agenda_item_missing_from_minutes", Some(&m.key), Some(src), Some(*page), Some(sak),
-                        format!("sak {sak} is on the agenda but not in the minutes"));
-                }
-            }
-            for (k, (sak, src, page)) in &minutes {
-                if !agenda.contains_key(k) {
-                    cx.add(Level::Info, "minutes_item_not_on_agenda", Some(&m.key), Some(src), Some(*page), Some(sak),
-                        format!("sak {sak} is in the minutes but not on the agenda"));
-                }
-            }
-        }
-    }
-    for d in &merged.disagreements {
-        let level = if d.field == "proposed_decision" { Level::Info } else { Level::Warning };
-        let what = match &d.item {
-            Some((_, sak)) => format!("sak {sak}: "),
-            None => String::new(),
-        };
-        let first = &d.values[0].0;
-        let values: Vec<String> = d
-            .values
-            .iter()
-            .enumerate()
-            .map(|(i, (v, srcs))| {
-                let other = if i == 0 { d.values.get(1).map(|x| x.0.as_str()).unwrap_or("") } else { first.as_str() };
-                format!("{:?} ({})", around_difference(v, other), srcs.iter().map(SourceRef::render).collect::<Vec<_>>().join(", "))
-            })
-            .collect();
-        cx.add(level, "disagreement", Some(&d.meeting), None, None, d.item.as_ref().map(|i| i.1.as_str()),
-            format!("{what}sources disagree on {}: {} (first one used)", d.field, values.join(" vs ")));
-    }
-    for u in &merged.unplaced {
-        cx.add(Level::Warning, "not_merged", None, Some(&u.source), None, None,
-            format!("{} not merged into meetings.csv: {}", u.source.kind.as_str(), u.reason));
-    }
-    let mut findings = cx.findings;
-    findings.sort();
-    findings.dedup();
-    for f in &findings {
-        *totals.findings.entry(f.level.as_str()).or_default() += 1;
-    }
-    totals.meetings = merged.meetings.len();
-    totals.items = merged.items.len();
-    for it in &merged.items {
-        *totals.outcomes.entry(it.outcome.as_str()).or_default() += 1;
-    }
-    let meetings = merged
-        .meetings
+    out
+}
+
+/// The finding of a disagreement.
+pub fn disagreement_finding(d: &Disagreement) -> Finding {
+    let level = if d.field == "proposed_decision" { Level::Info } else { Level::Warning };
+    let what = match (&d.item, &d.person) {
+        (Some((_, sak)), _) => format!("sak {sak}: "),
+        (None, Some(p)) => format!("{p}: "),
+        (None, None) => String::new(),
+    };
+    let first = &d.values[0].0;
+    let values: Vec<String> = d
+        .values
         .iter()
-        .map(|m| {
-            let name = m.key.render();
-            let mut outcomes = BTreeMap::new();
-            for it in merged.items.iter().filter(|i| i.meeting == m.key) {
-                *outcomes.entry(it.outcome.as_str()).or_default() += 1;
-            }
-            let mut counts = BTreeMap::new();
-            for f in findings.iter().filter(|f| f.meeting.as_deref() == Some(&name)) {
-                *counts.entry(f.level.as_str()).or_default() += 1;
-            }
-            MeetingEntry {
-                meeting: name,
-                date: m.date.clone(),
-                title: m.title.clone(),
-                sources: m.sources.iter().map(SourceRef::render).collect(),
-                items: m.items,
-                outcomes,
-                findings: counts,
-            }
+        .enumerate()
+        .map(|(i, (v, srcs))| {
+            let other = if i == 0 { d.values.get(1).map(|x| x.0.as_str()).unwrap_or("") } else { first.as_str() };
+            let shown: Vec<String> = srcs.iter().take(3).map(SourceRef::render).collect();
+            let more = if srcs.len() > 3 { format!(" and {} more", srcs.len() - 3) } else { String::new() };
+            format!("{:?} ({}{more})", around_difference(v, other), shown.join(", "))
         })
         .collect();
-    Report { motebok_version: env!("CARGO_PKG_VERSION"), totals, files, meetings, findings }
+    Finding {
+        level,
+        code: "disagreement",
+        meeting: Some(d.meeting_id.clone()),
+        sak: d.item.as_ref().map(|i| i.1.clone()),
+        message: format!("{what}sources disagree on {}: {} (first one used)", d.field, values.join(" vs ")),
+        file: None,
+        doc: None,
+        page: None,
+    }
+}
+
+/// The findings of comparing a meeting's agenda with its minutes.
+pub fn agenda_minutes_findings(m: &MergedMeeting, agenda: &[ListedSak], minutes: &[ListedSak]) -> Vec<Finding> {
+    let first = |v: &[ListedSak]| -> BTreeMap<String, ListedSak> {
+        let mut out = BTreeMap::new();
+        for l in v {
+            out.entry(l.item_id.clone()).or_insert_with(|| l.clone());
+        }
+        out
+    };
+    let (a, b) = (first(agenda), first(minutes));
+    let mut out = Vec::new();
+    let mut push = |level, code, l: &ListedSak, message: String| {
+        out.push(Finding {
+            level,
+            code,
+            meeting: Some(m.id.clone()),
+            sak: Some(l.sak.clone()),
+            message,
+            file: Some(l.src.file.clone()),
+            doc: Some(l.src.doc),
+            page: l.page,
+        });
+    };
+    for (k, l) in &a {
+        if !b.contains_key(k) {
+            push(Level::Warning, "agenda_item_missing_from_minutes", l, format!("sak {} is on the agenda but not in the minutes", l.sak));
+        }
+    }
+    for (k, l) in &b {
+        if !a.contains_key(k) {
+            push(Level::Info, "minutes_item_not_on_agenda", l, format!("sak {} is in the minutes but not on the agenda", l.sak));
+        }
+    }
+    out
+}
+
+/// The finding of a document that could not be placed.
+pub fn unplaced_finding(src: &SourceRef, reason: &str) -> Finding {
+    Finding {
+        level: Level::Warning,
+        code: "not_merged",
+        meeting: None,
+        sak: None,
+        message: format!("{} not merged into meetings.csv: {reason}", src.kind.as_str()),
+        file: Some(src.file.clone()),
+        doc: Some(src.doc),
+        page: None,
+    }
+}
+
+const TABLE: &str = "_findings";
+
+fn findings_def() -> TableDef {
+    let t = |n: &str| (n.to_string(), SqlType::Text);
+    let i = |n: &str| (n.to_string(), SqlType::Integer);
+    TableDef {
+        name: TABLE.into(),
+        columns: vec![i("level"), t("code"), t("meeting_id"), t("sak"), t("message"), t("file"), i("doc"), i("page")],
+        primary_key: vec![],
+    }
+}
+
+/// The findings of a run, kept in its store. Implements
+/// [`crate::merge::Sink`]; a store error met there is kept and returned by
+/// [`Findings::finish`].
+pub struct Findings<'s> {
+    store: &'s Store,
+    def: TableDef,
+    error: Option<StoreError>,
+}
+
+fn level_rank(l: Level) -> i64 {
+    match l {
+        Level::Error => 0,
+        Level::Warning => 1,
+        Level::Info => 2,
+    }
+}
+
+fn level_of(rank: i64) -> Level {
+    match rank {
+        0 => Level::Error,
+        1 => Level::Warning,
+        _ => Level::Info,
+    }
+}
+
+impl<'s> Findings<'s> {
+    pub fn new(store: &'s Store) -> store::Result<Findings<'s>> {
+        let def = findings_def();
+        store.create_table(&def)?;
+        Ok(Findings { store, def, error: None })
+    }
+
+    pub fn add(&mut self, f: &Finding) -> store::Result<()> {
+        let t = |s: &Option<String>| s.clone().map_or(Value::Null, Value::Text);
+        self.store.insert(
+            &self.def,
+            &[
+                Value::Integer(level_rank(f.level)),
+                Value::Text(f.code.into()),
+                t(&f.meeting),
+                t(&f.sak),
+                Value::Text(f.message.clone()),
+                t(&f.file),
+                f.doc.map_or(Value::Null, |d| Value::Integer(d as i64)),
+                f.page.map_or(Value::Null, |p| Value::Integer(p.into())),
+            ],
+        )
+    }
+
+    /// The findings of one record (see [`record_findings`]).
+    pub fn add_record(&mut self, rec: &FileRecord, meeting_ids: &[Option<String>]) -> store::Result<()> {
+        for f in record_findings(rec, meeting_ids) {
+            self.add(&f)?;
+        }
+        Ok(())
+    }
+
+    fn keep(&mut self, f: &Finding) {
+        if self.error.is_none() {
+            if let Err(e) = self.add(f) {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    /// Index the findings for the report; the first error met as a sink.
+    pub fn finish(self) -> store::Result<()> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        self.store.index(TABLE, &["level", "code", "meeting_id", "sak", "message"])?;
+        self.store.index(TABLE, &["meeting_id"])
+    }
+}
+
+impl crate::merge::Sink for Findings<'_> {
+    fn disagreement(&mut self, d: &Disagreement) {
+        self.keep(&disagreement_finding(d));
+    }
+    fn unplaced(&mut self, src: &SourceRef, reason: &str) {
+        self.keep(&unplaced_finding(src, reason));
+    }
+    fn agenda_and_minutes(&mut self, meeting: &MergedMeeting, agenda: &[ListedSak], minutes: &[ListedSak]) {
+        for f in agenda_minutes_findings(meeting, agenda, minutes) {
+            self.keep(&f);
+        }
+    }
+}
+
+/// Counts of the report (and of the run's summary line).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Totals {
+    pub files: usize,
+    #[serde(default)]
+    pub pages: u64,
+    #[serde(default)]
+    pub documents: usize,
+    pub statuses: BTreeMap<String, usize>,
+    pub meetings: usize,
+    pub items: usize,
+    #[serde(default)]
+    pub attendance: usize,
+    pub outcomes: BTreeMap<String, usize>,
+    /// Findings per level (one per distinct finding, however many files).
+    pub findings: BTreeMap<String, usize>,
+}
+
+/// What the report says in numbers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub motebok_version: String,
+    pub totals: Totals,
+}
+
+impl Report {
+    /// Findings of level error.
+    pub fn errors(&self) -> usize {
+        self.totals.findings.get("error").copied().unwrap_or(0)
+    }
+
+    /// The numbers of an existing `report.json` (a reused output).
+    pub fn load(path: &std::path::Path) -> Option<Report> {
+        let f = std::fs::File::open(path).ok()?;
+        serde_json::from_reader(io::BufReader::new(f)).ok()
+    }
+}
+
+fn counts_of(store: &Store, sql: &str) -> store::Result<BTreeMap<String, usize>> {
+    let mut m = BTreeMap::new();
+    store.each(sql, &[], |r| {
+        m.insert(req_text(r, 0), opt_int(r, 1).unwrap_or(0) as usize);
+        Ok(())
+    })?;
+    Ok(m)
+}
+
+/// The totals, from the store (datasets and findings in).
+pub fn totals(store: &Store) -> store::Result<Totals> {
+    let n = |sql: &str| store.count(sql, &[]).map(|v| v as usize);
+    let mut findings = BTreeMap::new();
+    store.each(
+        &format!("SELECT level, count(*) FROM (SELECT DISTINCT level, code, meeting_id, sak, message FROM {TABLE}) GROUP BY level ORDER BY level"),
+        &[],
+        |r| {
+            findings.insert(level_of(opt_int(r, 0).unwrap_or(2)).as_str().to_string(), opt_int(r, 1).unwrap_or(0) as usize);
+            Ok(())
+        },
+    )?;
+    Ok(Totals {
+        files: n("SELECT count(*) FROM files")?,
+        pages: store.count("SELECT coalesce(sum(pages), 0) FROM files", &[])?,
+        documents: n("SELECT count(*) FROM documents")?,
+        statuses: counts_of(store, "SELECT status, count(*) FROM files GROUP BY status ORDER BY status")?,
+        meetings: n("SELECT count(*) FROM meetings")?,
+        items: n("SELECT count(*) FROM items")?,
+        attendance: n("SELECT count(*) FROM attendance")?,
+        outcomes: counts_of(store, "SELECT outcome, count(*) FROM items GROUP BY outcome ORDER BY outcome")?,
+        findings,
+    })
+}
+
+/// One finding as written: where it was seen, every place.
+#[derive(Debug, Clone, Serialize)]
+struct Place {
+    file: Option<String>,
+    doc: Option<usize>,
+    page: Option<u32>,
+}
+
+impl Place {
+    fn render(&self) -> String {
+        let mut s = match (&self.file, self.doc) {
+            (Some(f), Some(d)) => format!("{f}#{d}"),
+            (Some(f), None) => f.clone(),
+            (None, _) => String::new(),
+        };
+        if let Some(p) = self.page {
+            if !s.is_empty() {
+                s.push_str(", ");
+            }
+            let _ = write!(s, "p. {p}");
+        }
+        s
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Grouped {
+    level: &'static str,
+    code: String,
+    meeting: Option<String>,
+    sak: Option<String>,
+    message: String,
+    /// The first place (file, doc, page), for readers of one place.
+    file: Option<String>,
+    doc: Option<usize>,
+    page: Option<u32>,
+    places: Vec<Place>,
+}
+
+/// Hand every distinct finding matching `filter` (an SQL condition on the
+/// findings table) to `f`, in order, with up to `max_places` places (and
+/// the number of places in all).
+fn each_finding(store: &Store, filter: &str, params: &[&dyn rusqlite::ToSql], max_places: usize, mut f: impl FnMut(&Grouped, usize) -> io::Result<()>) -> Result<(), ReportError> {
+    let sql = format!(
+        "SELECT f.level, f.code, f.meeting_id, f.sak, f.message, f.file, f.doc, f.page
+           FROM {TABLE} f LEFT JOIN meetings m ON m.meeting_id = f.meeting_id
+          WHERE {filter}
+          ORDER BY f.level, f.code, m._sort NULLS FIRST, f.meeting_id, f.sak, f.message, f.file, f.doc, f.page"
+    );
+    let mut cur: Option<(Grouped, usize)> = None;
+    let mut io_err: Option<io::Error> = None;
+    let mut emit = |g: &(Grouped, usize), io_err: &mut Option<io::Error>| {
+        if io_err.is_none() {
+            if let Err(e) = f(&g.0, g.1) {
+                *io_err = Some(e);
+            }
+        }
+    };
+    store.each(&sql, params, |r| {
+        let level = level_of(opt_int(r, 0).unwrap_or(2)).as_str();
+        let (code, meeting, sak, message) = (req_text(r, 1), opt_text(r, 2), opt_text(r, 3), req_text(r, 4));
+        let place = Place { file: opt_text(r, 5), doc: opt_int(r, 6).map(|d| d as usize), page: opt_int(r, 7).map(|p| p as u32) };
+        let same = cur.as_ref().is_some_and(|(g, _)| g.level == level && g.code == code && g.meeting == meeting && g.sak == sak && g.message == message);
+        if !same {
+            if let Some(g) = cur.take() {
+                emit(&g, &mut io_err);
+            }
+            cur = Some((
+                Grouped { level, code, meeting, sak, message, file: place.file.clone(), doc: place.doc, page: place.page, places: Vec::new() },
+                0,
+            ));
+        }
+        if let Some((g, n)) = cur.as_mut() {
+            // The same place twice (one document listing it twice) counts once.
+            let dup = g.places.last().is_some_and(|p: &Place| p.file == place.file && p.doc == place.doc && p.page == place.page);
+            if !dup {
+                if g.places.len() < max_places {
+                    g.places.push(place);
+                }
+                *n += 1;
+            }
+        }
+        Ok(())
+    })?;
+    if let Some(g) = cur.take() {
+        emit(&g, &mut io_err);
+    }
+    io_err.map_or(Ok(()), |e| Err(ReportError::Io(e)))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    #[error("{0}")]
+    Json(#[from] serde_json::Error),
 }
 
 /// At most 120 characters of `v`, on one line.
@@ -395,114 +575,341 @@ fn cell(s: &str) -> String {
     crate::util::normalise_ws(s).replace('|', "\\|")
 }
 
-fn counts(m: &BTreeMap<&'static str, usize>) -> String {
+fn counts(m: &BTreeMap<String, usize>) -> String {
     if m.is_empty() {
         return "none".into();
     }
     m.iter().map(|(k, v)| format!("{v} {k}")).collect::<Vec<_>>().join(", ")
 }
 
-impl Report {
-    pub fn to_json(&self) -> Vec<u8> {
-        let mut v = serde_json::to_vec_pretty(self).expect("report serialises");
-        v.push(b'\n');
-        v
+fn md_line(w: &mut dyn Write, g: &Grouped, n: usize) -> io::Result<()> {
+    let shown: Vec<String> = g.places.iter().map(Place::render).filter(|p| !p.is_empty()).collect();
+    let mut place = shown.join("; ");
+    if n > g.places.len() {
+        let _ = write!(place, "; and {} more", n - g.places.len());
     }
+    let place = if place.is_empty() { String::new() } else { format!(" ({place})") };
+    writeln!(w, "- **{}** `{}`: {}{place}", g.level, g.code, g.message)
+}
 
-    pub fn to_markdown(&self) -> String {
-        let mut s = String::new();
-        let t = &self.totals;
-        let _ = writeln!(s, "# motebok report\n");
-        let _ = writeln!(
-            s,
-            "motebok {} · {} files ({}) · {} meetings · {} saker ({}) · findings: {}\n",
-            self.motebok_version,
-            t.files,
-            counts(&t.statuses),
-            t.meetings,
-            t.items,
-            counts(&t.outcomes),
-            counts(&t.findings)
-        );
-        let _ = writeln!(s, "Levels: **error** — the data contradicts itself (fails `--strict`); **warning** — probably wrong or missing, check the source; **info** — worth knowing.\n");
-        let line = |s: &mut String, f: &Finding| {
-            let mut place = Vec::new();
-            if let Some(file) = &f.file {
-                place.push(match f.doc {
-                    Some(d) => format!("{file}#{d}"),
-                    None => file.clone(),
+/// The documents of a meeting, rendered, in order (at most `max`), and how
+/// many there are.
+fn meeting_sources(store: &Store, id: &str, max: usize) -> store::Result<(Vec<String>, usize)> {
+    let mut v = Vec::new();
+    let mut n = 0;
+    store.each("SELECT file, doc, kind FROM meeting_sources WHERE meeting_id = ?1 ORDER BY _sort", &[&id], |r| {
+        n += 1;
+        if v.len() < max {
+            v.push(format!("{}#{} ({})", req_text(r, 0), opt_int(r, 1).unwrap_or(0), req_text(r, 2)));
+        }
+        Ok(())
+    })?;
+    Ok((v, n))
+}
+
+fn meeting_outcomes(store: &Store, id: &str) -> store::Result<BTreeMap<String, usize>> {
+    let mut m = BTreeMap::new();
+    store.each("SELECT outcome, count(*) FROM items WHERE meeting_id = ?1 GROUP BY outcome ORDER BY outcome", &[&id], |r| {
+        m.insert(req_text(r, 0), opt_int(r, 1).unwrap_or(0) as usize);
+        Ok(())
+    })?;
+    Ok(m)
+}
+
+fn meeting_finding_counts(store: &Store, id: &str) -> store::Result<BTreeMap<String, usize>> {
+    let mut m = BTreeMap::new();
+    store.each(
+        &format!("SELECT level, count(*) FROM (SELECT DISTINCT level, code, sak, message FROM {TABLE} WHERE meeting_id = ?1) GROUP BY level ORDER BY level"),
+        &[&id],
+        |r| {
+            m.insert(level_of(opt_int(r, 0).unwrap_or(2)).as_str().to_string(), opt_int(r, 1).unwrap_or(0) as usize);
+            Ok(())
+        },
+    )?;
+    Ok(m)
+}
+
+/// The meetings, in order: id, date, title, items.
+fn each_meeting(store: &Store, mut f: impl FnMut(&str, Option<String>, Option<String>, usize) -> Result<(), ReportError>) -> Result<(), ReportError> {
+    // Collected in chunks so that no statement stays open across the nested queries.
+    let mut after = String::new();
+    loop {
+        let mut chunk = Vec::new();
+        store.each("SELECT _sort, meeting_id, date, title, items FROM meetings WHERE _sort > ?1 ORDER BY _sort LIMIT 500", &[&after], |r| {
+            chunk.push((req_text(r, 0), req_text(r, 1), opt_text(r, 2), opt_text(r, 3), opt_int(r, 4).unwrap_or(0) as usize));
+            Ok(())
+        })?;
+        let Some(last) = chunk.last() else { return Ok(()) };
+        after = last.0.clone();
+        for (_, id, date, title, items) in chunk {
+            f(&id, date, title, items)?;
+        }
+    }
+}
+
+/// The files, in order, each with its documents rendered for the report.
+fn each_file(store: &Store, mut f: impl FnMut(FileEntry) -> Result<(), ReportError>) -> Result<(), ReportError> {
+    let mut cur: Option<FileEntry> = None;
+    let mut err = None;
+    store.each(
+        "SELECT f.file, f.status, f.pages, f.error, d.doc, d.kind, d.page_start, d.page_end, d.body, d.meeting_label, d.memo_sak, d.items, d.participants, d.meeting_id
+           FROM files f LEFT JOIN documents d ON d.file = f.file ORDER BY f.file, d.doc",
+        &[],
+        |r| {
+            let file = req_text(r, 0);
+            if cur.as_ref().is_some_and(|c| c.file != file) {
+                if let Some(c) = cur.take() {
+                    if err.is_none() {
+                        err = f(c).err();
+                    }
+                }
+            }
+            let entry = cur.get_or_insert_with(|| FileEntry {
+                file: file.clone(),
+                status: req_text(r, 1),
+                pages: opt_int(r, 2).unwrap_or(0) as u32,
+                error: opt_text(r, 3),
+                documents: Vec::new(),
+            });
+            if let Some(doc) = opt_int(r, 4) {
+                entry.documents.push(DocEntry {
+                    doc: doc as usize,
+                    kind: req_text(r, 5),
+                    page_start: opt_int(r, 6).unwrap_or(0) as u32,
+                    page_end: opt_int(r, 7).unwrap_or(0) as u32,
+                    body: opt_text(r, 8),
+                    meeting: opt_text(r, 9),
+                    memo_sak: opt_text(r, 10),
+                    items: opt_int(r, 11).unwrap_or(0) as usize,
+                    participants: opt_int(r, 12).unwrap_or(0) as usize,
+                    meeting_id: opt_text(r, 13),
                 });
             }
-            if let Some(p) = f.page {
-                place.push(format!("p. {p}"));
-            }
-            let place = if place.is_empty() { String::new() } else { format!(" ({})", place.join(", ")) };
-            let _ = writeln!(s, "- **{}** `{}`: {}{place}", f.level.as_str(), f.code, f.message);
+            Ok(())
+        },
+    )?;
+    if let Some(c) = cur.take() {
+        if err.is_none() {
+            err = f(c).err();
+        }
+    }
+    err.map_or(Ok(()), Err)
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct DocEntry {
+    doc: usize,
+    kind: String,
+    page_start: u32,
+    page_end: u32,
+    body: Option<String>,
+    meeting: Option<String>,
+    meeting_id: Option<String>,
+    memo_sak: Option<String>,
+    items: usize,
+    participants: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct FileEntry {
+    file: String,
+    status: String,
+    pages: u32,
+    error: Option<String>,
+    documents: Vec<DocEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct MeetingEntry<'a> {
+    meeting: &'a str,
+    date: Option<String>,
+    title: Option<String>,
+    documents: usize,
+    sources: Vec<String>,
+    items: usize,
+    outcomes: BTreeMap<String, usize>,
+    findings: BTreeMap<String, usize>,
+}
+
+/// `report.md`, from the store.
+pub fn write_markdown(store: &Store, totals: &Totals, w: &mut dyn Write) -> Result<(), ReportError> {
+    let t = totals;
+    writeln!(w, "# motebok report\n")?;
+    writeln!(
+        w,
+        "motebok {} · {} files ({}) · {} meetings · {} saker ({}) · findings: {}\n",
+        env!("CARGO_PKG_VERSION"),
+        t.files,
+        counts(&t.statuses),
+        t.meetings,
+        t.items,
+        counts(&t.outcomes),
+        counts(&t.findings)
+    )?;
+    writeln!(w, "Levels: **error** — the data contradicts itself (fails `--strict`); **warning** — probably wrong or missing, check the source; **info** — worth knowing. A finding seen in several files (copies of one PDF) is one line naming them.\n")?;
+    if t.findings.get("error").copied().unwrap_or(0) > 0 {
+        writeln!(w, "## Errors\n")?;
+        each_finding(store, "f.level = 0", &[], MD_PLACES, |g, n| md_line(w, g, n))?;
+        writeln!(w)?;
+    }
+    writeln!(w, "## Meetings\n")?;
+    if t.meetings == 0 {
+        writeln!(w, "No meeting could be identified (body + number/year, or body + date).\n")?;
+    }
+    each_meeting(store, |id, date, title, items| {
+        writeln!(w, "### {id}{}\n", date.as_deref().map(|d| format!(" — {d}")).unwrap_or_default())?;
+        if let Some(title) = &title {
+            writeln!(w, "{}\n", cell(title))?;
+        }
+        let (sources, n) = meeting_sources(store, id, MD_PLACES)?;
+        let more = if n > sources.len() { format!("; and {} more", n - sources.len()) } else { String::new() };
+        writeln!(w, "- Sources: {}{more}", sources.join("; "))?;
+        let outcomes = meeting_outcomes(store, id)?;
+        writeln!(w, "- Saker: {items} ({})", counts(&outcomes))?;
+        let mut any = false;
+        each_finding(store, "f.meeting_id = ?1", &[&id], MD_PLACES, |g, n| {
+            any = true;
+            md_line(w, g, n)
+        })?;
+        if !any {
+            writeln!(w, "- Nothing looks wrong.")?;
+        }
+        writeln!(w)?;
+        Ok(())
+    })?;
+    let mut header = false;
+    each_finding(store, "f.meeting_id IS NULL AND f.level > 0", &[], MD_PLACES, |g, n| {
+        if !header {
+            writeln!(w, "## Other findings\n")?;
+            header = true;
+        }
+        md_line(w, g, n)
+    })?;
+    if header {
+        writeln!(w)?;
+    }
+    writeln!(w, "## Files\n")?;
+    writeln!(w, "| file | status | pages | documents |")?;
+    writeln!(w, "|---|---|---|---|")?;
+    each_file(store, |f| {
+        let docs: Vec<String> = f
+            .documents
+            .iter()
+            .map(|d| {
+                let mut s = format!("{}. {} p. {}–{}", d.doc, d.kind, d.page_start, d.page_end);
+                if let Some(b) = &d.body {
+                    let _ = write!(s, ", {b}");
+                }
+                if let Some(m) = &d.meeting {
+                    let _ = write!(s, " {m}");
+                }
+                if let Some(sak) = &d.memo_sak {
+                    let _ = write!(s, ", sak {sak}");
+                }
+                s
+            })
+            .collect();
+        let status = match &f.error {
+            Some(e) => format!("{}: {}", f.status, short(e)),
+            None => f.status.clone(),
         };
-        let errors: Vec<&Finding> = self.findings.iter().filter(|f| f.level == Level::Error).collect();
-        if !errors.is_empty() {
-            let _ = writeln!(s, "## Errors\n");
-            for f in errors {
-                line(&mut s, f);
-            }
-            s.push('\n');
+        let docs = if docs.is_empty() { "—".to_string() } else { docs.join("<br>") };
+        writeln!(w, "| {} | {} | {} | {} |", cell(&f.file), cell(&status), f.pages, cell(&docs))?;
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// `report.json`, from the store: one element per line in each list, so
+/// the file streams out and greps well.
+pub fn write_json(store: &Store, totals: &Totals, w: &mut dyn Write) -> Result<(), ReportError> {
+    writeln!(w, "{{")?;
+    writeln!(w, "  \"motebok_version\": {},", serde_json::to_string(env!("CARGO_PKG_VERSION"))?)?;
+    writeln!(w, "  \"totals\": {},", serde_json::to_string(totals)?)?;
+    let list = |w: &mut dyn Write, name: &str, last: bool, each: &mut dyn FnMut(&mut dyn FnMut(String) -> io::Result<()>) -> Result<(), ReportError>| -> Result<(), ReportError> {
+        write!(w, "  \"{name}\": [")?;
+        let mut first = true;
+        each(&mut |line: String| {
+            write!(w, "{}\n    {line}", if first { "" } else { "," })?;
+            first = false;
+            Ok(())
+        })?;
+        if first {
+            writeln!(w, "]{}", if last { "" } else { "," })?;
+        } else {
+            writeln!(w, "\n  ]{}", if last { "" } else { "," })?;
         }
-        let _ = writeln!(s, "## Meetings\n");
-        if self.meetings.is_empty() {
-            let _ = writeln!(s, "No meeting could be identified (body + number/year).\n");
-        }
-        for m in &self.meetings {
-            let _ = writeln!(s, "### {}{}\n", m.meeting, m.date.as_deref().map(|d| format!(" — {d}")).unwrap_or_default());
-            if let Some(title) = &m.title {
-                let _ = writeln!(s, "{}\n", cell(title));
-            }
-            let _ = writeln!(s, "- Sources: {}", m.sources.join("; "));
-            let _ = writeln!(s, "- Saker: {} ({})", m.items, counts(&m.outcomes));
-            let fs: Vec<&Finding> = self.findings.iter().filter(|f| f.meeting.as_deref() == Some(m.meeting.as_str())).collect();
-            if fs.is_empty() {
-                let _ = writeln!(s, "- Nothing looks wrong.");
-            }
-            for f in fs {
-                line(&mut s, f);
-            }
-            s.push('\n');
-        }
-        let other: Vec<&Finding> = self.findings.iter().filter(|f| f.meeting.is_none() && f.level != Level::Error).collect();
-        if !other.is_empty() {
-            let _ = writeln!(s, "## Other findings\n");
-            for f in other {
-                line(&mut s, f);
-            }
-            s.push('\n');
-        }
-        let _ = writeln!(s, "## Files\n");
-        let _ = writeln!(s, "| file | status | pages | documents |");
-        let _ = writeln!(s, "|---|---|---|---|");
-        for f in &self.files {
-            let docs: Vec<String> = f
-                .documents
-                .iter()
-                .map(|d| {
-                    let mut w = format!("{}. {} p. {}–{}", d.doc, d.kind, d.page_start, d.page_end);
-                    if let Some(b) = &d.body {
-                        w.push_str(&format!(", {b}"));
-                    }
-                    if let Some(m) = &d.meeting {
-                        w.push_str(&format!(" {m}"));
-                    }
-                    if let Some(sak) = &d.memo_sak {
-                        w.push_str(&format!(", sak {sak}"));
-                    }
-                    w
-                })
-                .collect();
-            let status = match &f.error {
-                Some(e) => format!("{}: {}", f.status, short(e)),
-                None => f.status.to_string(),
+        Ok(())
+    };
+    list(w, "files", false, &mut |out| each_file(store, |f| Ok(out(serde_json::to_string(&f)?)?)))?;
+    list(w, "meetings", false, &mut |out| {
+        each_meeting(store, |id, date, title, items| {
+            let (sources, documents) = meeting_sources(store, id, usize::MAX)?;
+            let e = MeetingEntry {
+                meeting: id,
+                date,
+                title,
+                documents,
+                sources,
+                items,
+                outcomes: meeting_outcomes(store, id)?,
+                findings: meeting_finding_counts(store, id)?,
             };
-            let docs = if docs.is_empty() { "—".to_string() } else { docs.join("<br>") };
-            let _ = writeln!(s, "| {} | {} | {} | {} |", cell(&f.file), cell(&status), f.pages, cell(&docs));
+            Ok(out(serde_json::to_string(&e)?)?)
+        })
+    })?;
+    list(w, "findings", true, &mut |out| each_finding(store, "1", &[], usize::MAX, |g, _| out(serde_json::to_string(g).map_err(io::Error::other)?)))?;
+    writeln!(w, "}}")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::*;
+
+    fn rec(file: &str, status: Status, errors: Vec<PageError>) -> FileRecord {
+        FileRecord { source: Source { file: file.into(), ..Source::default() }, status, errors, pages: vec![], documents: vec![] }
+    }
+
+    #[test]
+    fn report_warnings_of_ok_files_are_findings() {
+        let r = rec("bad/broken-xref.pdf", Status::Ok, vec![PageError { page: None, message: "damaged cross-reference table, rebuilt by scanning the file".into() }]);
+        let f = record_findings(&r, &[]);
+        assert_eq!(f.len(), 1);
+        assert_eq!((f[0].level, f[0].code), (Level::Warning, "file_warning"));
+        assert!(f[0].message.contains("damaged cross-reference"));
+        let failed = rec("x.pdf", Status::Failed, vec![PageError { page: None, message: "empty file".into() }]);
+        assert_eq!(record_findings(&failed, &[])[0].code, "file_failed");
+    }
+
+    #[test]
+    fn report_groups_identical_findings_over_files() {
+        let store = Store::in_memory().unwrap();
+        // The report joins the meetings table for its order.
+        store.batch("CREATE TABLE meetings (meeting_id TEXT, _sort TEXT)").unwrap();
+        let mut f = Findings::new(&store).unwrap();
+        for file in ["c/x.pdf", "a/x.pdf", "b/x.pdf"] {
+            let r = rec(file, Status::Ok, vec![PageError { page: None, message: "damaged cross-reference table".into() }]);
+            f.add_record(&r, &[]).unwrap();
         }
-        s
+        f.add_record(&rec("d.pdf", Status::Ok, vec![PageError { page: None, message: "something else".into() }]), &[]).unwrap();
+        f.finish().unwrap();
+        let mut seen = Vec::new();
+        each_finding(&store, "1", &[], 2, |g, n| {
+            seen.push((g.message.clone(), g.places.iter().map(Place::render).collect::<Vec<_>>(), n));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(
+            seen,
+            vec![
+                ("damaged cross-reference table".to_string(), vec!["a/x.pdf".to_string(), "b/x.pdf".to_string()], 3),
+                ("something else".to_string(), vec!["d.pdf".to_string()], 1),
+            ]
+        );
+        let mut md = Vec::new();
+        md_line(&mut md, &Grouped { level: "warning", code: "c".into(), meeting: None, sak: None, message: "m".into(), file: None, doc: None, page: None, places: vec![Place { file: Some("a".into()), doc: Some(1), page: Some(2) }] }, 3).unwrap();
+        assert_eq!(String::from_utf8(md).unwrap(), "- **warning** `c`: m (a#1, p. 2; and 2 more)\n");
     }
 }

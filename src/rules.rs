@@ -8,13 +8,14 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 /// The rule files, by name, with their embedded default text.
-pub const RULE_FILES: [(&str, &str); 6] = [
+pub const RULE_FILES: [(&str, &str); 7] = [
     ("months.toml", include_str!("../rules/months.toml")),
     ("bodies.toml", include_str!("../rules/bodies.toml")),
     ("labels.toml", include_str!("../rules/labels.toml")),
     ("documents.toml", include_str!("../rules/documents.toml")),
     ("genre.toml", include_str!("../rules/genre.toml")),
     ("names.toml", include_str!("../rules/names.toml")),
+    ("organisations.toml", include_str!("../rules/organisations.toml")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +50,20 @@ pub struct BodiesFile {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Body {
     pub name: String,
+    pub aliases: Vec<String>,
+}
+
+/// `organisations.toml`: canonical organisation names and their aliases.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OrganisationsFile {
+    #[serde(default)]
+    pub organisation: Vec<Organisation>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Organisation {
+    pub name: String,
+    #[serde(default)]
     pub aliases: Vec<String>,
 }
 
@@ -262,6 +277,9 @@ pub struct Rules {
     pub genre: GenreFile,
     /// Given names, lower-cased, for [`Rules::is_given_name`].
     given_names: std::collections::HashSet<String>,
+    pub organisations: OrganisationsFile,
+    /// Folded alias (see [`fold_organisation`]) → canonical organisation.
+    organisation_index: std::collections::HashMap<String, String>,
     /// Furniture patterns, compiled once.
     pub furniture: Vec<regex::Regex>,
     /// sha256 over the text of every rule file in force: a change of rules
@@ -326,6 +344,23 @@ impl Rules {
         let genre: GenreFile = parse(find("genre.toml"))?;
         let names: NamesFile = parse(find("names.toml"))?;
         let given_names = names.given.iter().map(|n| n.to_lowercase()).collect();
+        let organisations: OrganisationsFile = parse(find("organisations.toml"))?;
+        let (orgs_path, orgs_text) = find("organisations.toml");
+        let mut organisation_index = std::collections::HashMap::new();
+        for o in &organisations.organisation {
+            for alias in std::iter::once(&o.name).chain(&o.aliases) {
+                let key = fold_organisation(alias);
+                if let Some(other) = organisation_index.insert(key, o.name.clone()) {
+                    if other != o.name {
+                        return Err(RulesError::Invalid {
+                            file: orgs_path.clone(),
+                            line: line_of(orgs_text, alias),
+                            message: format!("alias {alias:?} names both {other:?} and {:?}", o.name),
+                        });
+                    }
+                }
+            }
+        }
         let (labels_path, labels_text) = find("labels.toml");
         let mut furniture = Vec::new();
         for pat in &labels.furniture.lines {
@@ -365,6 +400,8 @@ impl Rules {
             documents,
             genre,
             given_names,
+            organisations,
+            organisation_index,
             furniture,
             fingerprint,
             alias_pairs,
@@ -383,6 +420,16 @@ impl Rules {
             .iter()
             .find(|b| b.aliases.iter().chain(std::iter::once(&b.name)).any(|a| labels::eq_fold(a, t)))
             .map(|b| b.name.as_str())
+    }
+
+    /// The canonical name of a printed organisation ("NHN" → "Norsk
+    /// helsenett SF"); one no rule names comes back as printed, whitespace
+    /// normalised.
+    pub fn canonical_organisation(&self, printed: &str) -> String {
+        match self.organisation_index.get(&fold_organisation(printed)) {
+            Some(c) => c.clone(),
+            None => printed.split_whitespace().collect::<Vec<_>>().join(" "),
+        }
     }
 
     /// Every (alias, canonical name) pair, longest alias first, so that a
@@ -445,6 +492,13 @@ impl Rules {
     }
 }
 
+/// An organisation as compared with the aliases: whitespace normalised,
+/// lower-cased, a trailing full stop dropped.
+pub fn fold_organisation(s: &str) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    s.trim_end_matches('.').trim_end().to_string()
+}
+
 /// Every (alias, canonical name) pair, longest alias (in characters) first,
 /// ties in byte order, without duplicates.
 fn alias_pairs(bodies: &BodiesFile) -> Vec<(String, String)> {
@@ -484,6 +538,21 @@ mod tests {
         assert_eq!(r.canonical_body("nuit"), Some("NUIT"));
         assert_eq!(r.canonical_body("Helse Vest"), None);
         assert!(r.is_weekday("Onsdag"));
+    }
+
+    #[test]
+    fn organisations_are_canonical() {
+        let r = Rules::embedded();
+        for printed in ["Norsk Helsenett SF", "Norsk helsenett SF", "NHN", "  norsk  helsenett sf. "] {
+            assert_eq!(r.canonical_organisation(printed), "Norsk helsenett SF", "{printed}");
+        }
+        assert_eq!(r.canonical_organisation("HOD"), "Helse- og omsorgsdepartementet");
+        assert_eq!(r.canonical_organisation("Helse Midt RHF"), "Helse Midt-Norge RHF");
+        assert_eq!(r.canonical_organisation("Bergen  kommune"), "Bergen kommune");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("organisations.toml"), "[[organisation]]\nname = \"A\"\naliases = [\"X\"]\n\n[[organisation]]\nname = \"B\"\naliases = [\"x\"]\n").unwrap();
+        let err = Rules::load(Some(dir.path())).unwrap_err().to_string();
+        assert!(err.contains("organisations.toml:") && err.contains("names both"), "{err}");
     }
 
     #[test]

@@ -111,3 +111,40 @@ pub fn skip_or_fail(test: &str, why: &str) {
     }
     eprintln!("SKIPPED {test}: {why}");
 }
+
+/// A table as rows of column → rendered cell.
+pub type Rows = Vec<std::collections::BTreeMap<String, String>>;
+
+/// Every dataset of `records` merged in an in-memory store, as CSV cells
+/// in export order, by table name.
+pub fn datasets(records: &[motebok::model::FileRecord]) -> std::collections::BTreeMap<String, Rows> {
+    let rules = motebok::rules::Rules::embedded();
+    let ds = motebok::output::Datasets::create(None, &rules).unwrap();
+    for r in records {
+        ds.add_record(r, &r.source.file).unwrap();
+    }
+    ds.finish(&mut motebok::merge::NoSink).unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    for t in motebok::output::tables::TABLES {
+        let fields = (t.fields)();
+        let mut rows = Vec::new();
+        ds.store()
+            .each(&motebok::output::export_sql(t, None), &[], |r| {
+                let mut row = std::collections::BTreeMap::new();
+                for (i, f) in fields.iter().enumerate() {
+                    let v: motebok::store::Value = r.get(i).unwrap();
+                    row.insert(f.name.to_string(), motebok::output::tables::render(&v, f.ty).to_string());
+                }
+                rows.push(row);
+                Ok(())
+            })
+            .unwrap();
+        out.insert(t.name.to_string(), rows);
+    }
+    out
+}
+
+/// The row of `rows` whose `key` column is `value`.
+pub fn row<'a>(rows: &'a Rows, key: &str, value: &str) -> &'a std::collections::BTreeMap<String, String> {
+    rows.iter().find(|r| r[key] == value).unwrap_or_else(|| panic!("no row with {key} = {value:?} in {:#?}", rows.iter().map(|r| &r[key]).collect::<Vec<_>>()))
+}

@@ -202,11 +202,13 @@ fn file_set() {
     assert_eq!(
         files,
         vec![
+            "csv/attendance.csv",
             "csv/disagreements.csv",
             "csv/document_items.csv",
             "csv/document_meetings.csv",
             "csv/documents.csv",
             "csv/files.csv",
+            "csv/item_sources.csv",
             "csv/items.csv",
             "csv/meeting_sources.csv",
             "csv/meetings.csv",
@@ -315,7 +317,8 @@ fn meetings_participants_items_references_memos() {
     let sub = &p.rows[2];
     assert_eq!(sub["name"], "Ola, \"Nordmann\"");
     assert_eq!((sub["role"].as_str(), sub["substitute_for"].as_str(), sub["note"].as_str()), ("substitute", "Terje Rootwelt", "video"));
-    assert_eq!((sub["attendance"].as_str(), sub["row"].as_str(), sub["meeting_number"].as_str()), ("", "3", "6"));
+    assert_eq!((sub["attendance"].as_str(), sub["row"].as_str(), sub["meeting_id"].as_str()), ("", "3", "Nasjonalt e-helsestyre 6/2021"));
+    assert_eq!(sub["organisation_canonical"], "Helse Sør-Øst RHF");
     assert_eq!(p.rows[3]["attendance"], "present");
     assert_eq!(p.rows[3]["doc"], "2");
 
@@ -326,6 +329,7 @@ fn meetings_participants_items_references_memos() {
     assert_eq!(first["title"], "Godkjenning av innkalling\nog saksliste");
     assert_eq!(first["attachments"], "Vedlegg 1: Toppnotat | Vedlegg 2: Presentasjon");
     assert_eq!((first["body"].as_str(), first["type"].as_str(), first["page"].as_str()), ("Nasjonalt e-helsestyre", "Godkjenning", "2"));
+    assert_eq!((first["meeting_id"].as_str(), first["item_id"].as_str()), ("Nasjonalt e-helsestyre 6/2021", "Nasjonalt e-helsestyre sak 40/2021"));
     assert_eq!(i.rows[1]["type"], "");
     assert_eq!((i.rows[2]["decision"].as_str(), i.rows[2]["kind"].as_str()), ("Vedtatt.", "minutes"));
 
@@ -334,12 +338,15 @@ fn meetings_participants_items_references_memos() {
     let r = &refs.rows[0];
     assert_eq!((r["sak"].as_str(), r["body"].as_str(), r["doc_body"].as_str(), r["memo_sak"].as_str()), ("27/12", "NUIT", "Nasjonalt e-helsestyre", "42/21"));
     assert_eq!((r["kind"].as_str(), r["doc"].as_str(), r["date"].as_str()), ("case_memo", "3", "2021-06-10"));
+    // The memo's meeting (its header names 6/2021); 27/12 is no sak of the datasets.
+    assert_eq!((r["meeting_id"].as_str(), r["ref_item_id"].as_str()), ("Nasjonalt e-helsestyre 6/2021", ""));
 
     let memos = read_csv(&out.join("csv/memos.csv"));
     assert_eq!(memos.rows.len(), 4);
     let r = &memos.rows[0];
     assert_eq!(r["case_officers"], "Kari Nordmann | Per Hansen");
     assert_eq!((r["sak"].as_str(), r["type"].as_str(), r["to"].as_str()), ("42/21", "Drøfting", "Nasjonalt e-helsestyre"));
+    assert_eq!((r["meeting_id"].as_str(), r["item_id"].as_str()), ("Nasjonalt e-helsestyre 6/2021", "Nasjonalt e-helsestyre sak 42/2021"));
     assert_eq!(r["proposed_decision"], "Styret tar saken til orientering.\nVidere arbeid drøftes.");
 
     let d = read_csv(&out.join("csv/documents.csv"));
@@ -388,10 +395,20 @@ fn datapackage_describes_exactly_what_was_written() {
     assert_eq!(by["document_meetings"]["schema"]["primaryKey"], serde_json::json!(["file", "doc"]));
     assert_eq!(by["participants"]["schema"]["foreignKeys"][0]["reference"]["resource"], "document_meetings");
     assert_eq!(by["document_items"]["schema"]["foreignKeys"][0]["reference"]["resource"], "document_meetings");
-    // The merged tables: one row per meeting (body + number/year), per sak (body + sak).
-    assert_eq!(by["meetings"]["schema"]["primaryKey"], serde_json::json!(["body", "meeting_number", "meeting_year"]));
-    assert_eq!(by["items"]["schema"]["primaryKey"], serde_json::json!(["body", "sak_number", "sak_year"]));
+    // The merged tables: one row per meeting, per sak, per person at a
+    // meeting, with single-column keys the other tables refer to.
+    assert_eq!(by["meetings"]["schema"]["primaryKey"], serde_json::json!(["meeting_id"]));
+    assert_eq!(by["items"]["schema"]["primaryKey"], serde_json::json!(["item_id"]));
+    assert_eq!(by["attendance"]["schema"]["primaryKey"], serde_json::json!(["meeting_id", "name"]));
     assert_eq!(by["items"]["schema"]["foreignKeys"][0]["reference"]["resource"], "meetings");
+    for t in ["documents", "document_meetings", "participants", "document_items", "references", "memos", "attendance", "meeting_sources"] {
+        let fks = by[t]["schema"]["foreignKeys"].as_array().unwrap();
+        assert!(fks.iter().any(|fk| fk["fields"] == serde_json::json!(["meeting_id"]) && fk["reference"]["resource"] == "meetings"), "{t}");
+    }
+    for t in ["document_items", "memos", "item_sources", "disagreements"] {
+        let fks = by[t]["schema"]["foreignKeys"].as_array().unwrap();
+        assert!(fks.iter().any(|fk| fk["fields"] == serde_json::json!(["item_id"]) && fk["reference"]["resource"] == "items"), "{t}");
+    }
     // Types, enums, primary-key uniqueness, foreign keys, bytes and hashes.
     let counts = validate(&out).unwrap_or_else(|p| panic!("{p:#?}"));
     assert_eq!(counts["files"], 6);
@@ -401,6 +418,9 @@ fn datapackage_describes_exactly_what_was_written() {
     assert_eq!(counts["meeting_sources"], 4 * 3);
     // 40/21, 41/21 (agenda), 35/21 (minutes), 42/21 (memo).
     assert_eq!(counts["items"], 4);
+    // Three people at 6/2021 (in four copies), one at 5/2021.
+    assert_eq!(counts["attendance"], 4);
+    assert_eq!(counts["item_sources"], 4 * 4);
 }
 
 #[test]

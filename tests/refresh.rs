@@ -127,7 +127,7 @@ fn touched_file_is_reextracted_alone_and_named() {
     let c = changes(&out);
     assert_eq!(strings(&c["files"]["removed"]), vec!["in/000.pdf"]);
     assert_eq!(strings(&c["meetings"]["removed"]), vec!["NUIT 2/2022"]);
-    assert_eq!(strings(&c["items"]["removed"]), vec!["NUIT 13/2022", "NUIT 14/2022", "NUIT 15/2022"]);
+    assert_eq!(strings(&c["items"]["removed"]), vec!["NUIT sak 13/2022", "NUIT sak 14/2022", "NUIT sak 15/2022"]);
 
     // Add the minutes of a meeting whose agenda is already in: the meeting changes.
     let pair = t.path().join("pair");

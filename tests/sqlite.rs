@@ -89,12 +89,78 @@ fn tables_keys_and_rows_match_the_csvs() {
     let fks: i64 = c.query_row("SELECT count(*) FROM pragma_foreign_key_list('items')", [], |r| r.get(0)).unwrap();
     assert!(fks > 0);
     // Typed values.
-    let (outcome, n): (String, i64) = c
-        .query_row("SELECT outcome, meeting_number FROM items WHERE body = 'NUFA' AND sak_number = 3 AND sak_year = 2024", [], |r| Ok((r.get(0)?, r.get(1)?)))
+    let (outcome, meeting): (String, String) = c
+        .query_row("SELECT outcome, meeting_id FROM items WHERE body = 'NUFA' AND sak_number = 3 AND sak_year = 2024", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap();
-    assert_eq!((outcome.as_str(), n), ("amended", 1));
-    let has_minutes: i64 = c.query_row("SELECT has_minutes FROM meetings WHERE body = 'NUIT' AND meeting_number = 2 AND meeting_year = 2025", [], |r| r.get(0)).unwrap();
+    assert_eq!((outcome.as_str(), meeting.as_str()), ("amended", "NUFA 1/2024"));
+    let has_minutes: i64 = c.query_row("SELECT has_minutes FROM meetings WHERE meeting_id = 'NUIT 2/2025'", [], |r| r.get(0)).unwrap();
     assert_eq!(has_minutes, 1);
+    // Every value of every CSV is in the database, in the same order.
+    for r in pkg["resources"].as_array().unwrap() {
+        let name = r["name"].as_str().unwrap();
+        let mut rdr = csv::Reader::from_path(out().join(r["path"].as_str().unwrap())).unwrap();
+        let header: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
+        let mut stmt = c.prepare(&format!("SELECT * FROM \"{name}\" ORDER BY rowid")).unwrap();
+        let db: Vec<Vec<String>> = stmt
+            .query_map([], |row| {
+                Ok((0..header.len())
+                    .map(|i| match row.get::<_, rusqlite::types::Value>(i).unwrap() {
+                        rusqlite::types::Value::Null => String::new(),
+                        rusqlite::types::Value::Integer(n) => n.to_string(),
+                        rusqlite::types::Value::Real(f) => f.to_string(),
+                        rusqlite::types::Value::Text(t) => t,
+                        rusqlite::types::Value::Blob(_) => "blob".into(),
+                    })
+                    .collect())
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let types: Vec<&str> = r["schema"]["fields"].as_array().unwrap().iter().map(|f| f["type"].as_str().unwrap()).collect();
+        let csv_rows: Vec<Vec<String>> = rdr
+            .records()
+            .map(|rec| {
+                rec.unwrap()
+                    .iter()
+                    .zip(&types)
+                    .map(|(v, t)| match (*t, v) {
+                        ("boolean", "true") => "1".to_string(),
+                        ("boolean", "false") => "0".to_string(),
+                        _ => v.to_string(),
+                    })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(db, csv_rows, "{name}");
+    }
+}
+
+#[test]
+fn single_column_keys_link_items_meetings_participants() {
+    let c = db();
+    let fk = |t: &str| -> Vec<(String, String, String)> {
+        let mut stmt = c.prepare(&format!("SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list('{t}')")).unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect()
+    };
+    let meeting = ("meetings".to_string(), "meeting_id".to_string(), "meeting_id".to_string());
+    for t in ["items", "attendance", "participants", "document_items", "memos", "references", "documents", "meeting_sources", "pages"] {
+        assert!(fk(t).contains(&meeting), "{t}: {:?}", fk(t));
+    }
+    assert!(fk("document_items").contains(&("items".into(), "item_id".into(), "item_id".into())));
+    assert!(fk("memos").contains(&("items".into(), "item_id".into(), "item_id".into())));
+    // Every item of a meeting links to it, and back: 0 orphans.
+    let orphans: i64 = c.query_row("SELECT count(*) FROM items WHERE meeting_id NOT IN (SELECT meeting_id FROM meetings)", [], |r| r.get(0)).unwrap();
+    assert_eq!(orphans, 0);
+    let n: i64 = c
+        .query_row("SELECT count(*) FROM attendance a JOIN meetings m USING (meeting_id) WHERE m.meeting_id = 'Nasjonalt e-helsestyre 4/2021'", [], |r| r.get(0))
+        .unwrap();
+    let listed: i64 = c.query_row("SELECT participants FROM meetings WHERE meeting_id = 'Nasjonalt e-helsestyre 4/2021'", [], |r| r.get(0)).unwrap();
+    assert_eq!((n, listed), (25, 25));
+    // No provenance lists in the merged rows: they have tables of their own.
+    for t in ["meetings", "items", "attendance"] {
+        let cols: Vec<String> = c.prepare(&format!("SELECT name FROM pragma_table_info('{t}')")).unwrap().query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+        assert!(!cols.iter().any(|c| c == "sources"), "{t}: {cols:?}");
+    }
 }
 
 #[test]
@@ -103,11 +169,67 @@ fn datasette_metadata() {
     for k in ["title", "description", "source", "license"] {
         assert!(m[k].as_str().is_some_and(|s| !s.is_empty()), "{k}");
     }
-    let items = &m["databases"]["motebok"]["tables"]["items"];
+    let tables = m["databases"]["motebok"]["tables"].as_object().unwrap();
+    let items = &tables["items"];
     assert_eq!(items["fts_table"], "items_fts");
     assert!(items["description"].as_str().unwrap().contains("outcome"));
-    assert!(items["columns"]["outcome"].as_str().is_some());
-    assert!(m["databases"]["motebok"]["tables"]["document_items"].is_object());
+    assert_eq!(tables["memos"]["fts_table"], "memos_fts");
+    assert_eq!(tables["pages"]["fts_table"], "pages_fts");
+    assert!(tables.contains_key("document_items") && tables.contains_key("attendance"));
+    // Short, and no column descriptions: the table page opens on its rows.
+    for (name, t) in tables {
+        assert!(t["description"].as_str().unwrap().len() <= 90, "{name}");
+        assert!(t.get("columns").is_none(), "{name}");
+        // Datasette's default (escaped) search: e-helse is a phrase, not FTS5 syntax.
+        assert!(t.get("searchmode").is_none(), "{name}");
+    }
+}
+
+/// Hits of `q` in `table` through its FTS index, escaped as Datasette's
+/// search box escapes it.
+fn hits(c: &Connection, table: &str, q: &str) -> i64 {
+    let escaped = motebok::output::sqlite::escape_fts(q);
+    c.query_row(&format!("SELECT count(*) FROM {table}_fts WHERE {table}_fts MATCH ?1"), [escaped], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn search_finds_the_genres_own_words() {
+    let c = db();
+    // e-helse: a phrase, in sak text, memo text and page text.
+    assert!(hits(&c, "items", "e-helse") >= 10);
+    assert!(hits(&c, "memos", "e-helse") >= 1);
+    assert!(hits(&c, "pages", "e-helse") >= 50);
+    // kjernejournal: printed 31 times in the fixtures, mostly in memo and minutes text.
+    assert!(hits(&c, "pages", "kjernejournal") >= 10, "{}", hits(&c, "pages", "kjernejournal"));
+    // A phrase of two words, quoted; an odd quote is closed.
+    assert!(hits(&c, "pages", "\"nasjonal e-helsestrategi\"") >= 1);
+    assert!(hits(&c, "pages", "\"kjernejournal") >= 10);
+    // Unescaped, FTS5 reads e-helse as column syntax: the error Datasette showed.
+    assert!(c.query_row("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'e-helse'", [], |r| r.get::<_, i64>(0)).is_err());
+    // Every page of every text file is there, with the document and meeting it belongs to.
+    let (pages, docs): (i64, i64) = c.query_row("SELECT count(*), count(doc) FROM pages", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    // (A page no document covers, such as a cover sheet, has no doc.)
+    assert!(pages >= 60 && docs * 10 >= pages * 9, "{pages} {docs}");
+    let m: String = c.query_row("SELECT meeting_id FROM pages WHERE file LIKE '%001.pdf' AND page = 7", [], |r| r.get(0)).unwrap();
+    assert_eq!(m, "Nasjonalt e-helsestyre 4/2021");
+}
+
+#[test]
+fn search_command_prints_hits_with_file_and_page() {
+    let o = Command::new(BIN).args(["search", "kjernejournal", "--out"]).arg(out()).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8(o.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines.len() >= 10, "{text}");
+    assert!(lines.iter().all(|l| l.contains(".pdf:") && l.to_lowercase().contains("«kjernejournal»")), "{text}");
+    let o = Command::new(BIN).args(["search", "e-helse", "--limit", "3", "--out"]).arg(out()).output().unwrap();
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(text.lines().next().unwrap().contains(": item "), "saker first: {text}");
+    let o = Command::new(BIN).args(["search", "qqqzzz", "--out"]).arg(out()).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let o = Command::new(BIN).args(["search", "x", "--out", "/nonexistent"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]

@@ -40,6 +40,7 @@ fn options(args: &ExtractArgs) -> RunOptions {
         progress: !args.quiet && !args.json && !args.verbose,
         verbose: args.verbose,
         notify: note,
+        shard: args.shard,
     }
 }
 
@@ -153,7 +154,7 @@ fn run_and_fill(args: &ExtractArgs, j: &mut JsonSummary) -> i32 {
         report: Counts { errors: n("error"), warnings: n("warning"), info: n("info") },
         warnings: outcome.written.warnings.clone(),
         problems: outcome
-            .files
+            .problems
             .iter()
             .filter(|(_, st, _)| *st != crate::model::Status::Ok)
             .map(|(f, st, e)| Problem { file: f.clone(), status: st.as_str(), error: e.clone() })

@@ -4,6 +4,8 @@
 
 mod eval;
 mod extract;
+mod merge;
+mod search;
 mod worker;
 
 use clap::Parser;
@@ -51,6 +53,8 @@ pub fn main() -> i32 {
         }
         Some(Command::Extract(args)) => extract::run(&args),
         Some(Command::Eval(args)) => eval::run(&args),
+        Some(Command::Merge(args)) => merge::run(&args),
+        Some(Command::Search(args)) => search::run(&args),
         Some(Command::Worker(args)) => worker::run(&args),
     }
 }

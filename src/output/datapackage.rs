@@ -76,52 +76,79 @@ fn site(url: &str) -> Option<String> {
 }
 
 impl Meta {
+    /// From the records.
     pub fn of(records: &[&crate::model::FileRecord]) -> Meta {
-        let mut keys: Vec<(&str, &str)> = records.iter().map(|r| (r.source.file.as_str(), r.source.sha256.as_str())).collect();
-        keys.sort();
-        let mut text = String::new();
-        for (f, h) in keys {
-            text.push_str(f);
-            text.push('\t');
-            text.push_str(h);
-            text.push('\n');
+        let mut keys: Vec<(&str, &str, Option<&crate::model::Origin>)> =
+            records.iter().map(|r| (r.source.file.as_str(), r.source.sha256.as_str(), r.source.origin.as_ref())).collect();
+        keys.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        let mut m = MetaBuilder::default();
+        for (f, h, o) in keys {
+            m.add(f, h, o);
         }
-        let version = format!("{}+{}", env!("CARGO_PKG_VERSION"), &crate::util::sha256_hex(text.as_bytes())[..12]);
-        let origins: Vec<&crate::model::Origin> = records.iter().filter_map(|r| r.source.origin.as_ref()).collect();
-        let created = origins.iter().filter_map(|o| o.retrieved.as_deref()).max().map(|d| {
-            if d.len() == 10 {
-                format!("{d}T00:00:00Z")
-            } else {
-                d.to_string()
+        m.finish()
+    }
+
+    /// From the `files` table of a run's store (its `_origin` column holds
+    /// each record's origin as JSON), read in file order.
+    pub fn from_store(store: &crate::store::Store) -> crate::store::Result<Meta> {
+        let mut m = MetaBuilder::default();
+        store.each("SELECT file, sha256, _origin FROM files ORDER BY file, sha256", &[], |r| {
+            let origin: Option<crate::model::Origin> = crate::store::opt_text(r, 2).and_then(|o| serde_json::from_str(&o).ok());
+            m.add(&crate::store::req_text(r, 0), &crate::store::req_text(r, 1), origin.as_ref());
+            Ok(())
+        })?;
+        Ok(m.finish())
+    }
+}
+
+/// [`Meta`] built one input at a time, in key order: the hash of keys
+/// streams, and only the distinct dates, publishers and licences are kept.
+#[derive(Default)]
+struct MetaBuilder {
+    hash: sha2::Sha256,
+    created: Option<String>,
+    sources: std::collections::BTreeSet<PkgSource>,
+    licenses: std::collections::BTreeSet<License>,
+}
+
+impl MetaBuilder {
+    fn add(&mut self, file: &str, sha256: &str, origin: Option<&crate::model::Origin>) {
+        use sha2::Digest;
+        self.hash.update(file.as_bytes());
+        self.hash.update(b"\t");
+        self.hash.update(sha256.as_bytes());
+        self.hash.update(b"\n");
+        let Some(o) = origin else { return };
+        if let Some(d) = o.retrieved.as_deref() {
+            if self.created.as_deref().is_none_or(|c| d > c) {
+                self.created = Some(d.to_string());
             }
-        });
-        let mut sources = std::collections::BTreeSet::new();
-        for o in &origins {
-            let path = o.url.as_deref().and_then(site);
-            match (&o.publisher, &path) {
-                (Some(p), _) => sources.insert(PkgSource { title: p.clone(), path }),
-                (None, Some(site)) => sources.insert(PkgSource { title: site.clone(), path }),
-                (None, None) => false,
-            };
         }
+        let path = o.url.as_deref().and_then(site);
+        match (&o.publisher, &path) {
+            (Some(p), _) => self.sources.insert(PkgSource { title: p.clone(), path }),
+            (None, Some(site)) => self.sources.insert(PkgSource { title: site.clone(), path }),
+            (None, None) => false,
+        };
+        if let Some(l) = o.license.as_deref() {
+            self.licenses.insert(if l.contains("://") {
+                License { name: l.rsplit('/').find(|p| !p.is_empty()).unwrap_or(l).to_string(), path: Some(l.to_string()), title: None }
+            } else {
+                License { name: l.to_string(), path: None, title: None }
+            });
+        }
+    }
+
+    fn finish(self) -> Meta {
+        use sha2::Digest;
+        let version = format!("{}+{}", env!("CARGO_PKG_VERSION"), &format!("{:x}", self.hash.finalize())[..12]);
+        let created = self.created.map(|d| if d.len() == 10 { format!("{d}T00:00:00Z") } else { d });
         // One entry per publisher: the first site named for it.
         let mut by_title: std::collections::BTreeMap<String, PkgSource> = std::collections::BTreeMap::new();
-        for s in sources {
+        for s in self.sources {
             by_title.entry(s.title.clone()).or_insert(s);
         }
-        let mut licenses: Vec<License> = origins
-            .iter()
-            .filter_map(|o| o.license.as_deref())
-            .map(|l| {
-                if l.contains("://") {
-                    License { name: l.rsplit('/').find(|p| !p.is_empty()).unwrap_or(l).to_string(), path: Some(l.to_string()), title: None }
-                } else {
-                    License { name: l.to_string(), path: None, title: None }
-                }
-            })
-            .collect();
-        licenses.sort();
-        licenses.dedup();
+        let mut licenses: Vec<License> = self.licenses.into_iter().collect();
         if licenses.is_empty() {
             licenses.push(License {
                 name: "other".into(),

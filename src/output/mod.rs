@@ -1,42 +1,38 @@
 //! Stage 6: records → per-file JSON, CSV datasets, `datapackage.json`,
-//! written crash-safely.
+//! `motebok.sqlite`, written crash-safely.
 //!
 //! ```text
 //! OUT/
-//!   json/<stem>.json        one FileRecord per input (stems: see `stems`)
-//!   csv/files.csv           one row per input: status and error
-//!   csv/documents.csv       one row per logical document
-//!   csv/meetings.csv        one row per meeting, merged across documents
-//!   csv/meeting_sources.csv one row per document of a merged meeting
+//!   json/<stem>.json          one FileRecord per input (stems: see `stems`)
+//!   csv/files.csv             one row per input: status and error
+//!   csv/meetings.csv          one row per meeting, merged across documents
+//!   csv/items.csv             one row per sak, merged: proposal, decision, outcome
+//!   csv/attendance.csv        one row per meeting × person, merged
+//!   csv/documents.csv         one row per logical document
+//!   csv/meeting_sources.csv   one row per document of a merged meeting
+//!   csv/item_sources.csv      one row per document listing a merged sak
 //!   csv/document_meetings.csv one row per agenda / minutes document
-//!   csv/participants.csv    one row per person listed
-//!   csv/items.csv           one row per sak, merged: proposal, decision, outcome
-//!   csv/document_items.csv  one row per sak listed in a document
-//!   csv/references.csv      one row per "Vedtak fra tidligere behandlinger" row
-//!   csv/memos.csv           one row per case memo
-//!   csv/disagreements.csv   one row per value the documents disagree on
-//!   datapackage.json        Frictionless Tabular Data Package of the CSVs
+//!   csv/participants.csv      one row per person as each document lists them
+//!   csv/document_items.csv    one row per sak as each document lists it
+//!   csv/references.csv        one row per "Vedtak fra tidligere behandlinger" row
+//!   csv/memos.csv             one row per case memo
+//!   csv/disagreements.csv     one row per value the documents disagree on
+//!   datapackage.json          Frictionless Tabular Data Package of the CSVs
+//!   motebok.sqlite            the same tables, page text, full-text indexes (see `sqlite`)
+//!   metadata.json             Datasette metadata
 //! ```
 //!
-//! A run of `motebok extract` ([`write_run`]) adds, in the same staging dir:
-//!
-//! ```text
-//!   motebok.sqlite          the CSVs as SQLite, with keys and FTS5 (see `sqlite`)
-//!   metadata.json           Datasette metadata
-//!   report.md, report.json  the validation report (crate::report)
-//!   manifest.json           what each input was extracted from (crate::refresh)
-//!   changes.json            what changed since the previous run (crate::refresh)
-//! ```
-//!
+//! The datasets are built in the run's store ([`dataset::Datasets`]) as
+//! records arrive, and exported from it by sorted queries: every byte
+//! depends only on the records, not on their order or number of shards.
 //! Columns and keys: [`tables`]. Atomic replacement of `OUT`: [`atomic`].
-//! Every byte depends only on the records (sorted by input path here), so
-//! two runs over the same inputs write identical files.
 //!
-//! To add an output file, write it through the [`Staging`] between
-//! [`write_datasets`] and [`Staging::commit`] (as [`write_all`] does).
+//! To add an output file, write it through the [`Staging`] before
+//! [`Staging::commit`].
 
 pub mod atomic;
 pub mod datapackage;
+pub mod dataset;
 pub mod json;
 pub mod sqlite;
 pub mod stems;
@@ -50,9 +46,14 @@ use sha2::{Digest, Sha256};
 
 pub use atomic::{preflight, recover, LockError, OutLock, StagedFile, Staging};
 pub use datapackage::Written;
+pub use dataset::Datasets;
 pub use validate::validate;
 
 use crate::model::FileRecord;
+use crate::store::{self, Store};
+
+/// The store of a run, inside its staging dir (removed before the swap).
+pub const STORE: &str = ".store.sqlite";
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -73,144 +74,124 @@ pub enum OutputError {
     DuplicateInput { path: PathBuf },
 }
 
-/// Write every dataset for `records` under `out`, replacing what was there
-/// only once everything is written (see [`atomic`]).
+/// Write the datasets of `records` (`json/`, `csv/`, `datapackage.json`)
+/// under `out`, replacing what was there only once everything is written
+/// (see [`atomic`]). Organisation aliases are the built-in rules'.
 pub fn write_all(out: &Path, records: &[FileRecord]) -> Result<(), OutputError> {
+    let rules = crate::rules::Rules::embedded();
     let mut stage = Staging::begin(out)?;
-    write_datasets(&mut stage, records)?;
+    let mut recs: Vec<&FileRecord> = records.iter().collect();
+    recs.sort_by(|a, b| a.source.file.cmp(&b.source.file));
+    let files: Vec<&str> = recs.iter().map(|r| r.source.file.as_str()).collect();
+    let stems = stems::assign_stems(&files);
+    let ds = Datasets::create(Some(&stage.path(STORE)), &rules)?;
+    for (rec, stem) in recs.iter().zip(&stems) {
+        ds.add_record(rec, stem)?;
+        json::write_record(&mut stage, stem, rec)?;
+    }
+    ds.finish(&mut crate::merge::NoSink)?;
+    write_datasets(&mut stage, ds.store())?;
+    drop(ds);
+    remove_store(&stage)?;
     stage.commit().map(drop)
 }
 
-/// Write `json/`, `csv/` and `datapackage.json` into a staging dir.
-pub fn write_datasets(stage: &mut Staging, records: &[FileRecord]) -> Result<Vec<Written>, OutputError> {
-    write_batch(stage, &tables::Batch::new(records))
-}
-
-/// What a full run wrote, besides the files.
-#[derive(Debug)]
-pub struct RunOutput {
-    pub changes: crate::refresh::Changes,
-    pub report: crate::report::Report,
-    /// What could not be cleaned up after the new output was in place.
-    pub warnings: Vec<String>,
-}
-
-/// Everything `motebok extract` writes: the datasets, `motebok.sqlite` and
-/// `metadata.json`, `report.md` / `report.json`, `manifest.json` and
-/// `changes.json` (against the output being replaced and its manifest
-/// `previous`), swapped in at once.
-pub fn write_run(
-    out: &Path,
-    records: &[FileRecord],
-    settings: &crate::refresh::Settings,
-    previous: Option<&crate::refresh::Manifest>,
-    extraction: &crate::refresh::Extraction,
-) -> Result<RunOutput, OutputError> {
-    let mut stage = Staging::begin(out)?;
-    let batch = tables::Batch::new(records);
-    let manifest = crate::refresh::Manifest::of(&batch.records, &batch.stems, settings);
-    // Nothing changed: same inputs, same bytes, same version, rules and
-    // options, every per-file JSON unchanged. Every output file is a
-    // function of these, so the previous ones are taken as they are (hard
-    // links) and only the changelog is new.
-    if previous == Some(&manifest) && extraction.decoded.is_empty() && extraction.unchanged_json.len() == records.len() {
-        if let Some(files) = previous_files(stage.out(), &manifest) {
-            for rel in &files {
-                stage.link(rel, &stage.out().join(rel))?;
-            }
-            let report: crate::report::Report = crate::report::build(&batch.records, &batch.merged);
-            let changes = crate::refresh::changes(stage.out(), stage.root(), previous, &manifest, extraction);
-            stage.write(crate::refresh::CHANGES, &changes.to_bytes())?;
-            let warnings = stage.commit()?;
-            return Ok(RunOutput { changes, report, warnings });
-        }
+/// Delete the store from the staging dir (before the swap).
+pub fn remove_store(stage: &Staging) -> Result<(), OutputError> {
+    let p = stage.path(STORE);
+    match std::fs::remove_file(&p) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(OutputError::Io { path: p, source }),
     }
-    let written = write_batch_linking(&mut stage, &batch, &extraction.unchanged_json)?;
-    sqlite::write(&mut stage, &written)?;
-    let report = crate::report::build(&batch.records, &batch.merged);
-    stage.write(crate::report::REPORT_JSON, &report.to_json())?;
-    stage.write(crate::report::REPORT_MD, report.to_markdown().as_bytes())?;
-    stage.write(crate::refresh::MANIFEST, &manifest.to_bytes())?;
-    let changes = crate::refresh::changes(stage.out(), stage.root(), previous, &manifest, extraction);
-    stage.write(crate::refresh::CHANGES, &changes.to_bytes())?;
-    let warnings = stage.commit()?;
-    Ok(RunOutput { changes, report, warnings })
 }
 
-/// Every file a run writes, but changes.json, if all are present in `out`
-/// (the previous output, made from `manifest`); `None` if any is missing.
-fn previous_files(out: &Path, manifest: &crate::refresh::Manifest) -> Option<Vec<String>> {
-    let mut files: Vec<String> = [
-        atomic::MARKER,
-        sqlite::DB,
-        sqlite::METADATA,
-        crate::report::REPORT_MD,
-        crate::report::REPORT_JSON,
-        crate::refresh::MANIFEST,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    files.extend(tables::TABLES.iter().map(|t| t.path()));
-    files.extend(manifest.files.iter().map(|e| e.json.clone()));
-    files.iter().all(|f| out.join(f).is_file()).then_some(files)
-}
-
-/// [`write_datasets`] for a batch already built.
-pub fn write_batch(stage: &mut Staging, batch: &tables::Batch<'_>) -> Result<Vec<Written>, OutputError> {
-    write_batch_linking(stage, batch, &std::collections::BTreeMap::new())
-}
-
-/// [`write_batch`], taking the per-file JSON of the inputs named in
-/// `unchanged` from the given files (byte-identical JSON of the previous
-/// output, hard-linked instead of written again).
-pub fn write_batch_linking(
-    stage: &mut Staging,
-    batch: &tables::Batch<'_>,
-    unchanged: &std::collections::BTreeMap<String, PathBuf>,
-) -> Result<Vec<Written>, OutputError> {
-    for pair in batch.records.windows(2) {
-        if pair[0].source.file == pair[1].source.file {
-            return Err(OutputError::DuplicateInput { path: PathBuf::from(&pair[0].source.file) });
-        }
-    }
+/// Write every CSV of the store's datasets and `datapackage.json`.
+pub fn write_datasets(stage: &mut Staging, store: &Store) -> Result<Vec<Written>, OutputError> {
+    // json/ exists even when there is no input.
     let json_dir = stage.path(json::DIR);
     std::fs::create_dir_all(&json_dir).map_err(|source| OutputError::Io { path: json_dir, source })?;
-    for (rec, stem) in batch.records.iter().zip(&batch.stems) {
-        match unchanged.get(&rec.source.file) {
-            Some(from) => stage.link(json::rel_path(stem), from)?,
-            None => json::write_record(stage, stem, rec)?,
-        }
-    }
     let mut written = Vec::new();
-    for table in tables::TABLES {
+    for table in tables::TABLES.iter().filter(|t| t.csv) {
         let mut file = stage.create(table.path())?;
         let path = file.path().to_path_buf();
         let mut w = HashingWriter::new(&mut file);
-        let rows = (table.write)(batch, &mut w).map_err(|source| OutputError::Csv { path: path.clone(), source })?;
+        let rows = write_csv(store, table, &mut w).map_err(|e| match e {
+            CsvOrStore::Csv(source) => OutputError::Csv { path: path.clone(), source },
+            CsvOrStore::Store(e) => e.into(),
+        })?;
         let (bytes, sha256) = w.finish();
         file.finish()?;
         written.push(Written { table, bytes, sha256, rows });
     }
-    let pkg = datapackage::render(&written, &datapackage::Meta::of(&batch.records))
-        .map_err(|source| OutputError::Json { path: stage.path(atomic::MARKER), source })?;
+    let meta = datapackage::Meta::from_store(store)?;
+    let pkg = datapackage::render(&written, &meta).map_err(|source| OutputError::Json { path: stage.path(atomic::MARKER), source })?;
     stage.write(atomic::MARKER, &pkg)?;
     Ok(written)
 }
 
+enum CsvOrStore {
+    Csv(csv::Error),
+    Store(store::StoreError),
+}
+
+/// The `SELECT` that exports a table's fields in its order (from the
+/// table in `schema`, when given).
+pub fn export_sql(table: &tables::Table, schema: Option<&str>) -> String {
+    let names: Vec<&str> = (table.fields)().iter().map(|f| f.name).collect();
+    let from = match schema {
+        Some(s) => format!("{}.{}", store::quote(s), store::quote(table.name)),
+        None => store::quote(table.name),
+    };
+    format!("SELECT {} FROM {from} ORDER BY {}", store::column_list(&names), store::column_list(table.order_by))
+}
+
+/// Stream one table of the store to `w` as CSV: header, then rows in order.
+fn write_csv(store: &Store, table: &tables::Table, w: &mut dyn Write) -> Result<u64, CsvOrStore> {
+    let fields = (table.fields)();
+    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(w);
+    out.write_record(fields.iter().map(|f| f.name)).map_err(CsvOrStore::Csv)?;
+    let mut n = 0;
+    let mut err = None;
+    store
+        .each(&export_sql(table, None), &[], |row| {
+            if err.is_some() {
+                return Ok(());
+            }
+            for (i, f) in fields.iter().enumerate() {
+                let v: store::Value = row.get(i).unwrap_or(store::Value::Null);
+                if let Err(e) = out.write_field(tables::render(&v, f.ty).as_bytes()) {
+                    err = Some(e);
+                    return Ok(());
+                }
+            }
+            if let Err(e) = out.write_record(std::iter::empty::<&[u8]>()) {
+                err = Some(e);
+            }
+            n += 1;
+            Ok(())
+        })
+        .map_err(CsvOrStore::Store)?;
+    if let Some(e) = err {
+        return Err(CsvOrStore::Csv(e));
+    }
+    out.flush().map_err(|e| CsvOrStore::Csv(e.into()))?;
+    Ok(n)
+}
+
 /// Counts and hashes what passes through.
-struct HashingWriter<W> {
+pub struct HashingWriter<W> {
     inner: W,
     bytes: u64,
     hash: Sha256,
 }
 
 impl<W: Write> HashingWriter<W> {
-    fn new(inner: W) -> Self {
+    pub fn new(inner: W) -> Self {
         HashingWriter { inner, bytes: 0, hash: Sha256::new() }
     }
 
-    fn finish(self) -> (u64, String) {
+    pub fn finish(self) -> (u64, String) {
         (self.bytes, format!("{:x}", self.hash.finalize()))
     }
 }

@@ -1,62 +1,121 @@
-//! `motebok.sqlite` and `metadata.json`: the CSV datasets as one SQLite
+//! `motebok.sqlite` and `metadata.json`: the datasets as one SQLite
 //! database for Datasette (`datasette OUT/motebok.sqlite -m
 //! OUT/metadata.json`).
 //!
-//! * One SQL table per CSV, same name, same columns in the same order,
-//!   built from the same [`Table`] definitions: primary keys and foreign
-//!   keys as declared in `datapackage.json`. Types: integer → `INTEGER`,
-//!   boolean → `INTEGER` 0/1, number → `REAL`, string and date → `TEXT`
-//!   (dates as `YYYY-MM-DD`); an empty CSV cell is `NULL`.
-//! * The rows are read back from the CSV files just written, so the
-//!   database holds exactly what the CSVs hold.
-//! * `items_fts`: an FTS5 index (external content: `items`) over the title,
-//!   proposed decision and decision of every merged sak, tokenizer
-//!   `unicode61` with diacritics kept (so `å` is not folded into `a`).
-//!   Datasette finds it by its `content='items'` and offers a search box on
-//!   `items`; in SQL: `SELECT … FROM items JOIN items_fts ON items.rowid =
-//!   items_fts.rowid WHERE items_fts MATCH 'kjernejournal'`.
+//! * One SQL table per dataset, same name, same columns in the same order,
+//!   built from the same [`Table`] definitions and copied from the run's
+//!   store in the CSVs' order: primary keys and foreign keys as declared in
+//!   `datapackage.json` (single-column `meeting_id` / `item_id` keys, so
+//!   Datasette links an item to its meeting and a meeting to its items,
+//!   attendance and participants). Types: integer → `INTEGER`, boolean →
+//!   `INTEGER` 0/1, number → `REAL`, string and date → `TEXT`; an empty CSV
+//!   cell is `NULL`. Besides the CSV tables, `pages` holds the text of every
+//!   page.
+//! * Full-text search (FTS5, external content, tokenizer `unicode61` with
+//!   diacritics kept, so `å` is not folded into `a`): `items_fts` (title,
+//!   proposed decision, decision of every merged sak), `memos_fts` (memo
+//!   title and proposed decision) and `pages_fts` (page text). Datasette
+//!   finds each by its `content=` table and offers a search box on `items`,
+//!   `memos` and `pages`; `metadata.json` leaves Datasette's default
+//!   *escaped* search mode on, so `e-helse` is searched as the phrase
+//!   `"e-helse"` (the tokens `e` `helse` in a row), never as FTS5 syntax
+//!   (where `-` would be a column filter). [`escape_fts`] does the same
+//!   escaping for `motebok search` and the tests.
 //! * Written inside the staging dir (so it is swapped in with the rest),
-//!   with no journal, in one transaction, rows in CSV order, then
-//!   `VACUUM`ed: the same CSVs give a byte-identical file with the same
+//!   with no journal, in one deterministic sequence of statements from a
+//!   fresh file: the same datasets give a byte-identical file with the same
 //!   SQLite library version (the bundled one, fixed by Cargo.lock).
 
 use std::path::Path;
 
-use rusqlite::{params_from_iter, types::Value, Connection};
+use rusqlite::Connection;
 use serde_json::{json, Map};
 
 use super::atomic::Staging;
-use super::datapackage::Written;
-use super::tables::{FieldType, Table};
+use super::tables::{FieldType, Table, TABLES};
 use super::OutputError;
+use crate::store::{self, Store};
 
 /// The database, relative to the output dir.
 pub const DB: &str = "motebok.sqlite";
 /// Datasette metadata, relative to the output dir.
 pub const METADATA: &str = "metadata.json";
-/// The full-text index over `items`.
-pub const FTS_TABLE: &str = "items_fts";
-const FTS_COLUMNS: &[&str] = &["title", "proposed_decision", "decision"];
 
-fn sql_err(path: &Path) -> impl FnOnce(rusqlite::Error) -> OutputError + '_ {
-    move |source| OutputError::Sqlite { path: path.to_path_buf(), source }
+/// A full-text index: its table, the table whose rows it indexes, the
+/// columns.
+pub struct Fts {
+    pub name: &'static str,
+    pub table: &'static str,
+    pub columns: &'static [&'static str],
 }
 
-/// `"name"`, with quotes doubled.
-fn q(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
+/// The full-text indexes of `motebok.sqlite`.
+pub const FTS: &[Fts] = &[
+    Fts { name: "items_fts", table: "items", columns: &["title", "proposed_decision", "decision"] },
+    Fts { name: "memos_fts", table: "memos", columns: &["title", "proposed_decision"] },
+    Fts { name: "pages_fts", table: "pages", columns: &["text"] },
+];
+
+/// Datasette's escaping of a search (its `escape_fts`, the default search
+/// mode): every whitespace-separated word not already in double quotes is
+/// put in them, so it is a phrase, never FTS5 syntax. An odd `"` is closed.
+/// `e-helse` → `"e-helse"`; `"e-helse strategi" kjernejournal` → `"e-helse
+/// strategi" "kjernejournal"`.
+pub fn escape_fts(query: &str) -> String {
+    let mut q = query.to_string();
+    if q.matches('"').count() % 2 == 1 {
+        q.push('"');
+    }
+    // Split as Python's re.split(r'\s+|(".*?")', q) does: text between
+    // matches, and the quoted groups themselves.
+    let mut bits: Vec<&str> = Vec::new();
+    let mut rest = q.as_str();
+    let mut start = 0;
+    let bytes = q.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = q[i..].chars().next().unwrap_or(' ');
+        if c.is_whitespace() {
+            bits.push(&q[start..i]);
+            let mut j = i;
+            while j < bytes.len() {
+                let d = q[j..].chars().next().unwrap_or('x');
+                if !d.is_whitespace() {
+                    break;
+                }
+                j += d.len_utf8();
+            }
+            i = j;
+            start = j;
+        } else if c == '"' {
+            if let Some(end) = q[i + 1..].find('"') {
+                bits.push(&q[start..i]);
+                bits.push(&q[i..i + 1 + end + 1]);
+                i = i + 1 + end + 1;
+                start = i;
+            } else {
+                i += 1;
+            }
+        } else {
+            i += c.len_utf8();
+        }
+    }
+    rest = &rest[start..];
+    bits.push(rest);
+    bits.into_iter()
+        .filter(|b| !b.is_empty() && *b != "\"\"")
+        .map(|b| if b.starts_with('"') { b.to_string() } else { format!("\"{b}\"") })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn sql_type(t: FieldType) -> &'static str {
-    match t {
-        FieldType::Integer | FieldType::Boolean => "INTEGER",
-        FieldType::Number => "REAL",
-        FieldType::String | FieldType::Date => "TEXT",
-    }
+    t.sql().as_str()
 }
 
-/// `CREATE TABLE` for one dataset.
-pub fn create_sql(t: &Table) -> String {
+/// `CREATE TABLE` for one dataset in schema `schema`.
+pub fn create_sql(t: &Table, schema: Option<&str>) -> String {
+    let q = store::quote;
     let fields = (t.fields)();
     let mut parts: Vec<String> = fields
         .iter()
@@ -65,120 +124,144 @@ pub fn create_sql(t: &Table) -> String {
             format!("{} {}{not_null}", q(f.name), sql_type(f.ty))
         })
         .collect();
-    let cols = |v: &[&str]| v.iter().map(|c| q(c)).collect::<Vec<_>>().join(", ");
+    let cols = |v: &[&str]| store::column_list(v);
     parts.push(format!("PRIMARY KEY ({})", cols(t.primary_key)));
     for fk in t.foreign_keys {
         parts.push(format!("FOREIGN KEY ({}) REFERENCES {} ({})", cols(fk.fields), q(fk.resource), cols(fk.reference)));
     }
-    format!("CREATE TABLE {} (\n  {}\n)", q(t.name), parts.join(",\n  "))
+    let name = match schema {
+        Some(s) => format!("{}.{}", q(s), q(t.name)),
+        None => q(t.name),
+    };
+    format!("CREATE TABLE {name} (\n  {}\n)", parts.join(",\n  "))
 }
 
-fn cell(v: &str, ty: FieldType) -> Value {
-    if v.is_empty() {
-        return Value::Null;
-    }
-    match ty {
-        FieldType::Integer => v.parse::<i64>().map(Value::Integer).unwrap_or_else(|_| Value::Text(v.to_string())),
-        FieldType::Boolean => Value::Integer(i64::from(v == "true")),
-        FieldType::Number => v.parse::<f64>().map(Value::Real).unwrap_or_else(|_| Value::Text(v.to_string())),
-        FieldType::String | FieldType::Date => Value::Text(v.to_string()),
-    }
-}
-
-/// Build `motebok.sqlite` from the CSVs in `written` (already in the
-/// staging dir), and write `metadata.json`.
-pub fn write(stage: &mut Staging, written: &[Written]) -> Result<(), OutputError> {
+/// Build `motebok.sqlite` from the datasets in `store` (no transaction may
+/// be open on it), and write `metadata.json`.
+pub fn write(stage: &mut Staging, store: &Store) -> Result<(), OutputError> {
     let path = stage.path(DB);
     // Registered with the staging dir (and created empty: a valid empty database).
     stage.create(DB)?.finish()?;
-    {
-        let conn = Connection::open(&path).map_err(sql_err(&path))?;
-        conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = ON; PRAGMA page_size = 4096;")
-            .map_err(sql_err(&path))?;
-        conn.execute_batch("BEGIN").map_err(sql_err(&path))?;
-        for w in written {
-            let t = w.table;
-            conn.execute_batch(&create_sql(t)).map_err(sql_err(&path))?;
-            let fields = (t.fields)();
-            let insert = format!(
-                "INSERT INTO {} VALUES ({})",
-                q(t.name),
-                (1..=fields.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
-            );
-            let mut stmt = conn.prepare(&insert).map_err(sql_err(&path))?;
-            let csv_path = stage.path(t.path());
-            let mut rdr = csv::Reader::from_path(&csv_path).map_err(|source| OutputError::Csv { path: csv_path.clone(), source })?;
-            for rec in rdr.records() {
-                let rec = rec.map_err(|source| OutputError::Csv { path: csv_path.clone(), source })?;
-                let values = rec.iter().zip(&fields).map(|(v, f)| cell(v, f.ty));
-                stmt.execute(params_from_iter(values)).map_err(sql_err(&path))?;
-            }
+    let err = |source| OutputError::Sqlite { path: path.clone(), source };
+    store.attach(&path, "pub")?;
+    let result = (|| -> Result<(), OutputError> {
+        store.batch("PRAGMA pub.page_size = 4096; PRAGMA pub.journal_mode = OFF; PRAGMA pub.synchronous = OFF;")?;
+        store.begin()?;
+        for t in TABLES {
+            store.batch(&create_sql(t, Some("pub")))?;
+            let names: Vec<&str> = (t.fields)().iter().map(|f| f.name).collect();
+            store.batch(&format!(
+                "INSERT INTO pub.{} ({}) {}",
+                store::quote(t.name),
+                store::column_list(&names),
+                super::export_sql(t, Some("main"))
+            ))?;
         }
-        if written.iter().any(|w| w.table.name == "items") {
-            conn.execute_batch(&format!(
-                "CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5({}, content='items', tokenize='unicode61 remove_diacritics 0');
-                 INSERT INTO {FTS_TABLE} (rowid, {0}) SELECT rowid, {0} FROM items ORDER BY rowid;
-                 INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('optimize');",
-                FTS_COLUMNS.join(", ")
-            ))
-            .map_err(sql_err(&path))?;
+        for f in FTS {
+            store.batch(&format!(
+                "CREATE VIRTUAL TABLE pub.{name} USING fts5({cols}, content='{table}', tokenize='unicode61 remove_diacritics 0');
+                 INSERT INTO pub.{name} ({name}) VALUES ('rebuild');
+                 INSERT INTO pub.{name} ({name}) VALUES ('optimize');",
+                name = f.name,
+                table = f.table,
+                cols = f.columns.join(", ")
+            ))?;
         }
-        conn.execute_batch("COMMIT").map_err(sql_err(&path))?;
-        // Compact, and make the file depend only on its content.
-        conn.execute_batch("VACUUM").map_err(sql_err(&path))?;
-        conn.close().map_err(|(_, e)| sql_err(&path)(e))?;
+        store.commit()?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = store.batch("ROLLBACK");
     }
-    let meta = metadata(written).map_err(|source| OutputError::Json { path: stage.path(METADATA), source })?;
+    let detached = store.detach("pub");
+    result?;
+    detached?;
+    // The file is complete; check that it opens.
+    Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(err)?;
+    let written: Vec<&Table> = TABLES.iter().collect();
+    let meta = metadata(&written).map_err(|source| OutputError::Json { path: stage.path(METADATA), source })?;
     stage.write(METADATA, &meta)
 }
 
 /// Datasette's `metadata.json`: title, description, source, license, and
-/// per table its description, columns and full-text search.
-pub fn metadata(written: &[Written]) -> Result<Vec<u8>, serde_json::Error> {
-    let mut tables = Map::new();
-    for w in written {
-        let t = w.table;
-        let mut columns = Map::new();
-        for f in (t.fields)() {
-            columns.insert(f.name.to_string(), json!(f.description));
-        }
+/// per table a one-line description, its full-text index and facets. Column
+/// descriptions are in `datapackage.json` (on Datasette's table page they
+/// would fill the first screen).
+pub fn metadata(tables: &[&Table]) -> Result<Vec<u8>, serde_json::Error> {
+    let mut out = Map::new();
+    for t in tables {
         let mut entry = Map::new();
         entry.insert("title".into(), json!(t.title));
-        entry.insert("description".into(), json!(t.description));
-        entry.insert("columns".into(), json!(columns));
-        if t.name == "items" {
-            entry.insert("fts_table".into(), json!(FTS_TABLE));
+        entry.insert("description".into(), json!(t.short));
+        if let Some(f) = FTS.iter().find(|f| f.table == t.name) {
+            entry.insert("fts_table".into(), json!(f.name));
             entry.insert("fts_pk".into(), json!("rowid"));
-            entry.insert("searchmode".into(), json!("raw"));
-            entry.insert("sort".into(), json!("sak_year"));
         }
-        tables.insert(t.name.to_string(), json!(entry));
+        let facets: &[&str] = match t.name {
+            "meetings" => &["body", "meeting_year"],
+            "items" => &["body", "outcome"],
+            "attendance" => &["attendance", "role", "organisation"],
+            "documents" => &["kind", "body"],
+            _ => &[],
+        };
+        if !facets.is_empty() {
+            entry.insert("facets".into(), json!(facets));
+        }
+        out.insert(t.name.to_string(), json!(entry));
     }
     let db_name = DB.trim_end_matches(".sqlite");
     let meta = json!({
-        "title": "Meetings of Norwegian e-health governance bodies",
-        "description": "Agendas, minutes and case memos of NUIT, Nasjonalt e-helsestyre, NUFA and E-helserådet, extracted from the published meeting PDFs by motebok. meetings and items hold one row per meeting and per sak, merged across documents (proposed decision, decision and outcome side by side); disagreements lists every value the documents disagree on; the document_* tables, participants, references and memos hold what each file says. Search the saker (title, proposal, decision) on the items table.",
-        "source": format!("Meeting PDFs published by the bodies' secretariats (Direktoratet for e-helse, Helsedirektoratet); extracted with motebok {}", env!("CARGO_PKG_VERSION")),
+        "title": "Meetings of Norwegian governance bodies",
+        "description": "Agendas, minutes and case memos extracted from published meeting PDFs by motebok. meetings, items and attendance hold one row per meeting, sak and person at a meeting, merged across documents and copies; the other tables hold what each file says. Search saker (items), memos and the text of every page (pages). Column descriptions: datapackage.json.",
+        "source": format!("Published meeting PDFs; extracted with motebok {}", env!("CARGO_PKG_VERSION")),
         "license": "Public records of the publishing bodies: check their terms of reuse",
-        "databases": { db_name: { "tables": tables } },
+        "databases": { db_name: { "tables": out } },
     });
     let mut v = serde_json::to_vec_pretty(&meta)?;
     v.push(b'\n');
     Ok(v)
 }
 
+/// Open an output's database read-only.
+pub fn open(out: &Path) -> rusqlite::Result<Connection> {
+    Connection::open_with_flags(out.join(DB), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::tables::TABLES;
 
     #[test]
     fn output_sqlite_create_statements_parse() {
         let conn = Connection::open_in_memory().unwrap();
         conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
         for t in TABLES {
-            conn.execute_batch(&create_sql(t)).unwrap_or_else(|e| panic!("{}: {e}\n{}", t.name, create_sql(t)));
+            conn.execute_batch(&create_sql(t, None)).unwrap_or_else(|e| panic!("{}: {e}\n{}", t.name, create_sql(t, None)));
         }
         conn.execute_batch("CREATE VIRTUAL TABLE t USING fts5(a, tokenize='unicode61 remove_diacritics 0')").expect("FTS5 is compiled in");
+    }
+
+    #[test]
+    fn output_fts_escaping_as_datasette() {
+        assert_eq!(escape_fts("e-helse"), "\"e-helse\"");
+        assert_eq!(escape_fts("kjernejournal  e-helse"), "\"kjernejournal\" \"e-helse\"");
+        assert_eq!(escape_fts("\"nasjonal e-helse\" strategi"), "\"nasjonal e-helse\" \"strategi\"");
+        assert_eq!(escape_fts("odd \"quote"), "\"odd\" \"quote\"");
+        assert_eq!(escape_fts("a\"b\" c"), "\"a\" \"b\" \"c\"");
+        assert_eq!(escape_fts("  "), "");
+        assert_eq!(escape_fts("\"\""), "");
+        // The escaped query is valid FTS5, and finds the phrase.
+        let c = Connection::open_in_memory().unwrap();
+        c.execute_batch(
+            "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='unicode61 remove_diacritics 0');
+             INSERT INTO t VALUES ('Nasjonal e-helsestrategi'), ('ny e-\nhelse lov'), ('helse og e');",
+        )
+        .unwrap();
+        let hits = |q: &str| -> i64 { c.query_row("SELECT count(*) FROM t WHERE t MATCH ?1", [escape_fts(q)], |r| r.get(0)).unwrap() };
+        assert_eq!(hits("e-helse"), 1);
+        assert_eq!(hits("e-helsestrategi"), 1);
+        assert_eq!(hits("helse"), 2);
+        // Raw FTS5 would read `e-helse` as column filter syntax.
+        assert!(c.query_row("SELECT count(*) FROM t WHERE t MATCH 'e-helse'", [], |r| r.get::<_, i64>(0)).is_err());
     }
 }

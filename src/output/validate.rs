@@ -223,17 +223,24 @@ pub fn validate(out: &Path) -> Result<Counts, Vec<String>> {
     }
     // The manifest of an incremental run, when there is one: one entry per
     // files.csv row, same sha256 and per-file JSON.
-    if let (Some(m), Some(files)) = (crate::refresh::Manifest::load(out), loaded.get("files")) {
-        let col = |n: &str| files.header.iter().position(|h| h == n);
-        if let (Some(fi), Some(si), Some(ji)) = (col("file"), col("sha256"), col("json")) {
-            let rows: BTreeSet<(String, String, String)> = files.rows.iter().map(|r| (r[fi].clone(), r[si].clone(), r[ji].clone())).collect();
-            let entries: BTreeSet<(String, String, String)> = m.files.iter().map(|e| (e.file.clone(), e.sha256.clone(), e.json.clone())).collect();
-            if rows != entries {
-                problems.push(format!("manifest.json: {} entries differ from files.csv", rows.symmetric_difference(&entries).count()));
+    let manifest_path = out.join("manifest.json");
+    if manifest_path.exists() {
+        let m: Option<Value> = std::fs::read(&manifest_path).ok().and_then(|b| serde_json::from_slice(&b).ok());
+        match (m.as_ref().and_then(|m| m["files"].as_array()), loaded.get("files")) {
+            (Some(entries), Some(files)) => {
+                let col = |n: &str| files.header.iter().position(|h| h == n);
+                if let (Some(fi), Some(si), Some(ji)) = (col("file"), col("sha256"), col("json")) {
+                    let rows: BTreeSet<(String, String, String)> = files.rows.iter().map(|r| (r[fi].clone(), r[si].clone(), r[ji].clone())).collect();
+                    let s = |e: &Value, k: &str| e[k].as_str().unwrap_or("").to_string();
+                    let entries: BTreeSet<(String, String, String)> = entries.iter().map(|e| (s(e, "file"), s(e, "sha256"), s(e, "json"))).collect();
+                    if rows != entries {
+                        problems.push(format!("manifest.json: {} entries differ from files.csv", rows.symmetric_difference(&entries).count()));
+                    }
+                }
             }
+            (None, _) => problems.push("manifest.json: unreadable".to_string()),
+            (Some(_), None) => {}
         }
-    } else if out.join(crate::refresh::MANIFEST).exists() {
-        problems.push("manifest.json: unreadable".to_string());
     }
     if problems.is_empty() {
         Ok(loaded.into_iter().map(|(k, v)| (k, v.rows.len())).collect())
