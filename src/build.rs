@@ -75,6 +75,10 @@ impl Writer<'_, '_, '_> {
     /// decoded on this run, `Some(None)` reused, `None` nothing to record
     /// (a merge takes the shards' own account).
     pub fn add(&mut self, rec: &FileRecord, stem: &str, pages: Pages, link: Option<&Path>, decoded: Option<Option<Reason>>) -> Result<(), OutputError> {
+        crate::timing::time(crate::timing::Stage::Store, || self.add_timed(rec, stem, pages, link, decoded))
+    }
+
+    fn add_timed(&mut self, rec: &FileRecord, stem: &str, pages: Pages, link: Option<&Path>, decoded: Option<Option<Reason>>) -> Result<(), OutputError> {
         let ids = self.ds.add_record(rec, stem)?;
         match link {
             Some(from) => self.stage.link(json::rel_path(stem), from)?,
@@ -110,11 +114,13 @@ pub fn import_pages(ds: &Datasets<'_>, db: &Path, source: u32) -> Result<u64, Ou
 /// `old` is the output being replaced (for `changes.json`), whose manifest
 /// is in the store when `previous.exists`.
 pub fn finish(mut stage: Staging, ds: &Datasets<'_>, mut findings: Findings<'_>, settings: &Settings, previous: &Previous<'_>, old: &Path) -> Result<Built, OutputError> {
-    ds.finish(&mut findings)?;
+    use crate::timing::{time, Stage};
+    time(Stage::Merge, || ds.finish(&mut findings))?;
     findings.finish()?;
     let store = ds.store();
-    output::write_datasets(&mut stage, store)?;
-    output::sqlite::write(&mut stage, store)?;
+    time(Stage::Csv, || output::write_datasets(&mut stage, store))?;
+    time(Stage::Sqlite, || output::sqlite::write(&mut stage, store))?;
+    let t_report = std::time::Instant::now();
     let totals = report::totals(store)?;
     for (rel, json_format) in [(report::REPORT_MD, false), (report::REPORT_JSON, true)] {
         let mut f = stage.create(rel)?;
@@ -131,6 +137,9 @@ pub fn finish(mut stage: Staging, ds: &Datasets<'_>, mut findings: Findings<'_>,
     let path = f.path().to_path_buf();
     let changes = refresh::write_changes(store, old, stage.root(), previous.exists, &mut f).map_err(refresh_err(path))?;
     f.finish()?;
+    if crate::timing::enabled() {
+        crate::timing::add(Stage::Report, t_report.elapsed().as_nanos() as u64);
+    }
     // The store is unlinked (its connection closes with `ds`, later).
     output::remove_store(&stage)?;
     let warnings = stage.commit()?;

@@ -30,7 +30,7 @@ use rusqlite::{Connection, Row, ToSql};
 pub use rusqlite::types::Value;
 
 /// The page cache of a store, KiB.
-pub const CACHE_KIB: i64 = 32 * 1024;
+pub const CACHE_KIB: i64 = 16 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 #[error("{}: SQLite: {source}", path.display())]

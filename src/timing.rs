@@ -47,9 +47,20 @@ pub enum Stage {
     Segment,
     /// Field parsing of every document.
     Fields,
+    /// Taking a record into the output: its JSON, its rows in the store,
+    /// its findings and page text (one writer thread).
+    Store,
+    /// The merge over the store.
+    Merge,
+    /// CSV files and datapackage.json, from the store.
+    Csv,
+    /// motebok.sqlite (copy and full-text indexes).
+    Sqlite,
+    /// report.md, report.json, manifest.json, changes.json.
+    Report,
 }
 
-const STAGES: [(Stage, &str); 9] = [
+const STAGES: [(Stage, &str); 14] = [
     (Stage::Read, "read+hash"),
     (Stage::DecodeRoundtrip, "decode-roundtrip"),
     (Stage::WorkerDecode, "decode(worker)"),
@@ -59,11 +70,16 @@ const STAGES: [(Stage, &str); 9] = [
     (Stage::Clean, "clean"),
     (Stage::Segment, "segment"),
     (Stage::Fields, "fields"),
+    (Stage::Store, "store(writer)"),
+    (Stage::Merge, "merge"),
+    (Stage::Csv, "csv+datapackage"),
+    (Stage::Sqlite, "sqlite+fts"),
+    (Stage::Report, "report+changes"),
 ];
 
 struct Totals {
-    nanos: [AtomicU64; 9],
-    calls: [AtomicU64; 9],
+    nanos: [AtomicU64; 14],
+    calls: [AtomicU64; 14],
     pages: AtomicU64,
     /// Nanoseconds since `start` at which the last file finished parsing.
     last_parse_end: AtomicU64,
@@ -73,8 +89,8 @@ struct Totals {
 }
 
 static TOTALS: Totals = Totals {
-    nanos: [const { AtomicU64::new(0) }; 9],
-    calls: [const { AtomicU64::new(0) }; 9],
+    nanos: [const { AtomicU64::new(0) }; 14],
+    calls: [const { AtomicU64::new(0) }; 14],
     pages: AtomicU64::new(0),
     last_parse_end: AtomicU64::new(0),
     worker_hwm_max_kb: AtomicU64::new(0),

@@ -327,13 +327,13 @@ impl<'r> Datasets<'r> {
     /// Compute the merged tables (see the module docs).
     pub fn finish(&self, sink: &mut dyn MergeSink) -> store::Result<MergeCounts> {
         let s = &self.store;
+        // Groups are read in key order by letting SQLite sort each pass's
+        // rows (sequential reads and temporary files), not through indexes
+        // on the keys: rows are stored in arrival order, and an index walk
+        // would read them back in random order. Indexes serve the point
+        // lookups below.
         for (t, cols) in [
-            ("document_items", &["item_id"][..]),
-            ("document_items", &["meeting_id", "kind"]),
-            ("document_meetings", &["meeting_id"]),
-            ("memos", &["meeting_id"]),
-            ("memos", &["item_id"]),
-            ("participants", &["meeting_id", "_key"]),
+            ("document_items", &["meeting_id", "kind"][..]),
             ("documents", &["file", "page_start"]),
         ] {
             s.index(t, cols)?;
@@ -371,6 +371,12 @@ impl<'r> Datasets<'r> {
     fn resolve_memos(&self, sink: &mut dyn MergeSink) -> store::Result<()> {
         let _ = sink;
         let s = &self.store;
+        if s.count("SELECT count(*) FROM _memo_pending", &[])? == 0 {
+            return Ok(());
+        }
+        // A point lookup per pending memo; dropped after, so that the item
+        // pass sorts instead of walking it.
+        s.batch("CREATE INDEX _di_item ON document_items (item_id)")?;
         let mut pending = Vec::new();
         // One memo at a time would hold a statement open while updating; the
         // pending memos are few (those whose header names no meeting), but
@@ -408,19 +414,19 @@ impl<'r> Datasets<'r> {
                 }
             }
         }
-        Ok(())
+        s.batch("DROP INDEX _di_item")
     }
 
     fn merge_items(&self, sink: &mut dyn MergeSink) -> store::Result<u64> {
         let s = &self.store;
         let sql = "SELECT di.item_id, di.file, di.doc, di.kind, di.row, di.meeting_id, mk.sort, mk.year, di.body, di.number, di.year, di.sak,
                           di.title, di.type, di.time, di.proposed_decision, di.decision
-                     FROM document_items di JOIN _meeting_keys mk ON mk.meeting_id = di.meeting_id
+                     FROM document_items di JOIN _meeting_keys mk ON mk.meeting_id = +di.meeting_id
                     WHERE di.item_id IS NOT NULL
                    UNION ALL
                    SELECT m.item_id, m.file, m.doc, 'case_memo', 0, m.meeting_id, mk.sort, mk.year, m.body, m._number, m._year, m._sak,
                           m.title, m.type, NULL, m.proposed_decision, NULL
-                     FROM memos m JOIN _meeting_keys mk ON mk.meeting_id = m.meeting_id
+                     FROM memos m JOIN _meeting_keys mk ON mk.meeting_id = +m.meeting_id
                     WHERE m.item_id IS NOT NULL
                    ORDER BY 1, 2, 3, 5";
         let mut group: Vec<(ItemSource, usize)> = Vec::new();
@@ -470,8 +476,8 @@ impl<'r> Datasets<'r> {
         let s = &self.store;
         let sql = "SELECT p.meeting_id, p._key, p.file, p.doc, p.kind, p.name, p.organisation, p.organisation_canonical, p.role,
                           p.function, p.attendance, p.note, p.substitute_for, mk.sort
-                     FROM participants p JOIN _meeting_keys mk ON mk.meeting_id = p.meeting_id
-                    ORDER BY p.meeting_id, p._key, p.file, p.doc, p.row";
+                     FROM participants p JOIN _meeting_keys mk ON mk.meeting_id = +p.meeting_id
+                    ORDER BY +p.meeting_id, +p._key, +p.file, +p.doc, +p.row";
         let (att_def, dis_def) = (self.def("attendance"), self.def("disagreements"));
         let mut group: Vec<PersonSource> = Vec::new();
         let mut current = (String::new(), String::new(), String::new());
@@ -518,7 +524,7 @@ impl<'r> Datasets<'r> {
                            UNION ALL
                            SELECT meeting_id, file, doc, 'case_memo', 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL
                              FROM memos WHERE meeting_id IS NOT NULL) x
-                     JOIN _meeting_keys mk ON mk.meeting_id = x.meeting_id
+                     JOIN _meeting_keys mk ON mk.meeting_id = +x.meeting_id
                     ORDER BY x.meeting_id, x.file, x.doc";
         let mut group: Vec<MeetingSource> = Vec::new();
         let mut current: Option<(String, MeetingKey)> = None;

@@ -221,12 +221,17 @@ impl Table {
         format!("csv/{}.csv", self.name)
     }
 
-    /// The table in the store: the fields, then the hidden columns; the
-    /// primary key enforced.
+    /// The table in the store: the fields, then the hidden columns. The
+    /// primary key is enforced for `files` (a second record of one input is
+    /// an error) and the merged tables; the rows of a record are unique by
+    /// construction (document and row positions), and an index on them
+    /// would only slow the writer down.
     pub fn store_def(&self) -> TableDef {
         let mut columns: Vec<(String, SqlType)> = (self.fields)().iter().map(|f| (f.name.to_string(), f.ty.sql())).collect();
         columns.extend(self.hidden.iter().map(|h| (h.to_string(), SqlType::Text)));
-        TableDef { name: self.name.to_string(), columns, primary_key: self.primary_key.iter().map(|s| s.to_string()).collect() }
+        let keyed = self.name == "files" || matches!(self.fill, Fill::Merged);
+        let primary_key = if keyed { self.primary_key.iter().map(|s| s.to_string()).collect() } else { Vec::new() };
+        TableDef { name: self.name.to_string(), columns, primary_key }
     }
 
     pub fn by_name(name: &str) -> Option<&'static Table> {

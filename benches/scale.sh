@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Archive scale (issue 12): `motebok extract` over 10^3, 10^4 and 10^5
+# inputs, and a rerun over the same unchanged inputs, reporting wall time,
+# pages/s and peak RSS of the parent and of the decoding workers.
+#
+#   bash benches/scale.sh                 # 1000 10000 100000
+#   bash benches/scale.sh 1000 10000      # other sizes
+#   JOBS=2 KEEP=1 bash benches/scale.sh   # --jobs, keep the work dir
+#
+# The corpus is hard links to the text fixtures (fixtures/0*.pdf,
+# fixtures/layout/*.pdf, fixtures/bad/*.pdf: 13 files, 157 pages, 4 of
+# them unreadable), cycled, 1,000 to a directory, each under a name of its
+# own (`c000123-002.pdf`). Runs use worker isolation (the default) and
+# --ocr never; all cores unless JOBS is set.
+#
+# Peak RSS is motebok's own account (MOTEBOK_TIMINGS=1): the parent's
+# VmHWM, and the sum of the decoding workers' VmHWM read just before each
+# is closed. The rerun must decode nothing and give byte-identical output
+# (every file but changes.json); the script fails otherwise.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZES=${*:-1000 10000 100000}
+JOBS=${JOBS:-}
+cargo build --release --quiet --bin motebok
+BIN=$PWD/target/release/motebok
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/motebok-scale.XXXXXX")
+if [ -z "${KEEP:-}" ]; then trap 'rm -rf "$WORK"' EXIT; fi
+mapfile -t FIXTURES < <(ls fixtures/0*.pdf fixtures/layout/*.pdf fixtures/bad/*.pdf)
+# Pages of each fixture, as motebok counts them (files.csv of one run).
+"$BIN" extract "${FIXTURES[@]}" --out "$WORK/probe" --ocr never --fail-on never 2>/dev/null
+declare -A PAGES
+while IFS=, read -r file pages; do PAGES[$file]=$pages; done < <(python3 -c '
+import csv, sys
+for r in csv.DictReader(open(sys.argv[1])): print(r["file"] + "," + r["pages"])' "$WORK/probe/csv/files.csv")
+
+jobs_args=()
+[ -n "$JOBS" ] && jobs_args=(--jobs "$JOBS")
+
+# run LABEL OUT: one extract over $WORK/in; prints "wall parent_kib workers_kib log"
+run() {
+    local label=$1 out=$2 log="$WORK/$1.log"
+    local t0 t1
+    t0=$(date +%s.%N)
+    MOTEBOK_TIMINGS=1 "$BIN" extract "$WORK/in" --out "$out" --ocr never --fail-on never "${jobs_args[@]}" 2>"$log"
+    t1=$(date +%s.%N)
+    local wall main sum
+    wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+    main=$(sed -n 's/.*peak-rss main \([0-9]*\) KiB.*/\1/p' "$log")
+    sum=$(sed -n 's/.*max [0-9]* KiB, sum \([0-9]*\) KiB.*/\1/p' "$log")
+    echo "$wall ${main:-0} ${sum:-0}"
+}
+
+printf '%-8s %-8s %9s %9s %10s %12s %12s %12s\n' files pages run wall pages/s parent_MiB workers_MiB total_MiB
+for n in $SIZES; do
+    rm -rf "$WORK/in" "$WORK/out"
+    pages=0
+    for ((i = 0; i < ${#FIXTURES[@]}; i++)); do
+        f=${FIXTURES[$i]}
+        k=$(( (n - i + ${#FIXTURES[@]} - 1) / ${#FIXTURES[@]} ))
+        pages=$((pages + k * PAGES[$f]))
+    done
+    python3 - "$WORK/in" "$n" "${FIXTURES[@]}" <<'PY'
+import os, sys
+root, n, fixtures = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+for i in range(n):
+    f = fixtures[i % len(fixtures)]
+    d = os.path.join(root, "d%04d" % (i // 1000))
+    if i % 1000 == 0:
+        os.makedirs(d, exist_ok=True)
+    os.link(f, os.path.join(d, "c%06d-%s" % (i, os.path.basename(f))))
+PY
+    for label in first rerun; do
+        read -r wall main sum < <(run "$label-$n" "$WORK/out")
+        pps=$(awk -v p="$pages" -v w="$wall" 'BEGIN { printf "%.0f", p / w }')
+        printf '%-8s %-8s %9s %9s %10s %12.1f %12.1f %12.1f\n' "$n" "$pages" "$label" "$wall" "$pps" \
+            "$(awk -v k="$main" 'BEGIN { print k / 1024 }')" "$(awk -v k="$sum" 'BEGIN { print k / 1024 }')" \
+            "$(awk -v a="$main" -v b="$sum" 'BEGIN { print (a + b) / 1024 }')"
+        [ "$label" = first ] && cp -al "$WORK/out" "$WORK/out.first"
+    done
+    grep -q "0 decoded, $n reused" "$WORK/rerun-$n.log" || { echo "FAIL: the rerun decoded something" >&2; cat "$WORK/rerun-$n.log" >&2; exit 1; }
+    diff -r -q -x changes.json "$WORK/out.first" "$WORK/out" >/dev/null || { echo "FAIL: the rerun's output differs" >&2; exit 1; }
+    grep -h '^motebok:' "$WORK/first-$n.log" | sed "s/^/  first $n: /"
+    du -sh "$WORK/out" | sed "s/^/  output size $n: /"
+    rm -rf "$WORK/out.first"
+done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
