@@ -20,5 +20,6 @@ mod regressions;
 mod robustness;
 mod rules_override;
 mod seed_quirks;
+mod shard;
 mod sqlite;
 mod unseen_layouts;

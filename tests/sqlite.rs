@@ -10,10 +10,10 @@ use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_motebok");
 
-/// One output shared by the tests of this file.
-fn out() -> &'static Path {
-    static OUT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    &OUT.get_or_init(|| {
+/// One output shared by the tests of this file (and the run's stderr).
+fn run() -> &'static (tempfile::TempDir, PathBuf, String) {
+    static OUT: OnceLock<(tempfile::TempDir, PathBuf, String)> = OnceLock::new();
+    OUT.get_or_init(|| {
         let t = tempfile::tempdir().unwrap();
         let pair = t.path().join("pairs");
         std::fs::create_dir(&pair).unwrap();
@@ -27,11 +27,71 @@ fn out() -> &'static Path {
         for id in ["000", "001", "002", "003", "004"] {
             cmd.arg(crate::common::fixture(&format!("{id}.pdf")));
         }
-        let o = cmd.arg(&pair).arg("--out").arg(&out).args(["--ocr", "never"]).output().unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        (t, out)
+        // A copy of 002.pdf and two of the damaged one: the same findings in several files.
+        let copies = t.path().join("copies");
+        std::fs::create_dir(&copies).unwrap();
+        std::fs::copy(crate::common::fixture("002.pdf"), copies.join("002-copy.pdf")).unwrap();
+        std::fs::copy(crate::common::fixture("bad/broken-xref.pdf"), copies.join("xref-1.pdf")).unwrap();
+        std::fs::copy(crate::common::fixture("bad/broken-xref.pdf"), copies.join("xref-2.pdf")).unwrap();
+        let o = cmd.arg(&pair).arg(&copies).arg("--out").arg(&out).args(["--ocr", "never"]).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert!(o.status.success(), "{err}");
+        (t, out, err)
     })
-    .1
+}
+
+fn out() -> &'static Path {
+    &run().1
+}
+
+fn csv_rows(name: &str) -> usize {
+    csv::Reader::from_path(out().join(format!("csv/{name}.csv"))).unwrap().records().count()
+}
+
+#[test]
+fn summary_counts_are_rows_of_the_datasets_they_name() {
+    let err = &run().2;
+    let line = err.lines().find(|l| l.contains(" files, ")).unwrap();
+    let n = |what: &str| -> usize {
+        let at = line.find(&format!(" {what}")).unwrap_or_else(|| panic!("{what} in {line}"));
+        line[..at].rsplit([' ', ',']).next().unwrap().parse().unwrap()
+    };
+    assert_eq!(n("files"), csv_rows("files"), "{line}");
+    assert_eq!(n("documents"), csv_rows("documents"), "{line}");
+    assert_eq!(n("meetings"), csv_rows("meetings"), "{line}");
+    assert_eq!(n("items"), csv_rows("items"), "{line}");
+    // Copies add documents, not meetings or saker.
+    assert!(n("documents") > n("meetings") && n("meetings") == 8, "{line}");
+    let report: Value = serde_json::from_slice(&std::fs::read(out().join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["totals"]["meetings"].as_u64(), Some(csv_rows("meetings") as u64));
+    assert_eq!(report["totals"]["items"].as_u64(), Some(csv_rows("items") as u64));
+    assert_eq!(report["totals"]["attendance"].as_u64(), Some(csv_rows("attendance") as u64));
+}
+
+#[test]
+fn report_lists_every_warning_once_with_its_files() {
+    let report: Value = serde_json::from_slice(&std::fs::read(out().join("report.json")).unwrap()).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    // The damaged cross-reference table, a warning in two copies: one finding, two places.
+    let xref: Vec<&Value> = findings.iter().filter(|f| f["code"] == "file_warning" && f["message"].as_str().unwrap().contains("cross-reference")).collect();
+    assert_eq!(xref.len(), 1, "{xref:#?}");
+    assert_eq!(xref[0]["level"], "warning");
+    let places: Vec<&str> = xref[0]["places"].as_array().unwrap().iter().map(|p| p["file"].as_str().unwrap()).collect();
+    assert!(places.len() == 2 && places[0].ends_with("xref-1.pdf") && places[1].ends_with("xref-2.pdf"), "{places:?}");
+    // The Eventuelt of NUIT 4/2021, in 002.pdf and its copy: one line.
+    let md = std::fs::read_to_string(out().join("report.md")).unwrap();
+    let eventuelt: Vec<&str> = md.lines().filter(|l| l.contains("sak 32/21 (Eventuelt)") && l.contains("002")).collect();
+    assert_eq!(eventuelt.len(), 1, "{eventuelt:#?}");
+    assert!(eventuelt[0].contains("002.pdf#1") && eventuelt[0].contains("002-copy.pdf#1") && eventuelt[0].contains("xref-2.pdf#1"), "{}", eventuelt[0]);
+    assert!(md.contains("damaged cross-reference table"), "the warning is in report.md");
+    // No finding is listed twice.
+    let mut keys: Vec<String> = findings.iter().map(|f| format!("{}|{}|{}|{}|{}", f["level"], f["code"], f["meeting"], f["sak"], f["message"])).collect();
+    let n = keys.len();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), n);
+    let counted: u64 = report["totals"]["findings"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(counted, n as u64);
 }
 
 fn db() -> Connection {
@@ -251,7 +311,7 @@ fn report_flags_the_sak_of_another_year_in_001() {
     assert!(md.contains("deltok t.o.m. sak 27/12"), "{md}");
     // Per file its status and documents.
     let files = report["files"].as_array().unwrap();
-    assert_eq!(files.len(), 7);
+    assert_eq!(files.len(), 10);
     let f001 = files.iter().find(|f| f["file"].as_str().unwrap().ends_with("001.pdf")).unwrap();
     assert_eq!(f001["status"], "ok");
     assert_eq!(f001["documents"].as_array().unwrap().len(), 10);
