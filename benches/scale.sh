@@ -6,6 +6,7 @@
 #   bash benches/scale.sh                 # 1000 10000 100000
 #   bash benches/scale.sh 1000 10000      # other sizes
 #   JOBS=2 KEEP=1 bash benches/scale.sh   # --jobs, keep the work dir
+#   REPEAT=3 bash benches/scale.sh        # runs per size up to 10^4 (default 3)
 #
 # The corpus is hard links to the text fixtures (fixtures/0*.pdf,
 # fixtures/layout/*.pdf, fixtures/bad/*.pdf: 13 files, 157 pages, 4 of
@@ -15,12 +16,18 @@
 #
 # Peak RSS is motebok's own account (MOTEBOK_TIMINGS=1): the parent's
 # VmHWM, and the sum of the decoding workers' VmHWM read just before each
-# is closed. The rerun must decode nothing and give byte-identical output
-# (every file but changes.json); the script fails otherwise.
+# is closed. CPU is user + system time of motebok and its workers (GNU
+# time): pages per CPU-second do not depend on what else the machine runs,
+# pages per wall-second do. Sizes up to 10^4 run REPEAT times (the table
+# shows each run; compare medians). The rerun must decode nothing and give
+# byte-identical output (every file but changes.json); the script fails
+# otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=${*:-1000 10000 100000}
 JOBS=${JOBS:-}
+REPEAT=${REPEAT:-3}
+[ -x /usr/bin/time ] || { echo "GNU time (/usr/bin/time) is needed" >&2; exit 2; }
 cargo build --release --quiet --bin motebok
 BIN=$PWD/target/release/motebok
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/motebok-scale.XXXXXX")
@@ -36,21 +43,27 @@ for r in csv.DictReader(open(sys.argv[1])): print(r["file"] + "," + r["pages"])'
 jobs_args=()
 [ -n "$JOBS" ] && jobs_args=(--jobs "$JOBS")
 
-# run LABEL OUT: one extract over $WORK/in; prints "wall parent_kib workers_kib log"
+# run LABEL OUT: one extract over $WORK/in; prints "wall cpu parent_kib workers_kib"
 run() {
     local label=$1 out=$2 log="$WORK/$1.log"
-    local t0 t1
-    t0=$(date +%s.%N)
-    MOTEBOK_TIMINGS=1 "$BIN" extract "$WORK/in" --out "$out" --ocr never --fail-on never "${jobs_args[@]}" 2>"$log"
-    t1=$(date +%s.%N)
-    local wall main sum
-    wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+    MOTEBOK_TIMINGS=1 /usr/bin/time -f "#time %e %U %S" -o "$WORK/$label.time" \
+        "$BIN" extract "$WORK/in" --out "$out" --ocr never --fail-on never "${jobs_args[@]}" 2>"$log"
+    local wall cpu main sum
+    read -r _ wall user sys <"$WORK/$label.time"
+    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
     main=$(sed -n 's/.*peak-rss main \([0-9]*\) KiB.*/\1/p' "$log")
     sum=$(sed -n 's/.*max [0-9]* KiB, sum \([0-9]*\) KiB.*/\1/p' "$log")
-    echo "$wall ${main:-0} ${sum:-0}"
+    echo "$wall $cpu ${main:-0} ${sum:-0}"
 }
 
-printf '%-8s %-8s %9s %9s %10s %12s %12s %12s\n' files pages run wall pages/s parent_MiB workers_MiB total_MiB
+row() { # n pages label wall cpu main sum
+    printf '%-8s %-8s %7s %8s %8s %9s %10s %11.1f %12.1f %10.1f\n' "$1" "$2" "$3" "$4" "$5" \
+        "$(awk -v p="$2" -v w="$4" 'BEGIN { printf "%.0f", p / w }')" "$(awk -v p="$2" -v c="$5" 'BEGIN { printf "%.0f", p / c }')" \
+        "$(awk -v k="$6" 'BEGIN { print k / 1024 }')" "$(awk -v k="$7" 'BEGIN { print k / 1024 }')" \
+        "$(awk -v a="$6" -v b="$7" 'BEGIN { print (a + b) / 1024 }')"
+}
+
+printf '%-8s %-8s %7s %8s %8s %9s %10s %11s %12s %10s\n' files pages run wall_s cpu_s pages/s pages/cpu_s parent_MiB workers_MiB total_MiB
 for n in $SIZES; do
     rm -rf "$WORK/in" "$WORK/out"
     pages=0
@@ -69,13 +82,15 @@ for i in range(n):
         os.makedirs(d, exist_ok=True)
     os.link(f, os.path.join(d, "c%06d-%s" % (i, os.path.basename(f))))
 PY
-    for label in first rerun; do
-        read -r wall main sum < <(run "$label-$n" "$WORK/out")
-        pps=$(awk -v p="$pages" -v w="$wall" 'BEGIN { printf "%.0f", p / w }')
-        printf '%-8s %-8s %9s %9s %10s %12.1f %12.1f %12.1f\n' "$n" "$pages" "$label" "$wall" "$pps" \
-            "$(awk -v k="$main" 'BEGIN { print k / 1024 }')" "$(awk -v k="$sum" 'BEGIN { print k / 1024 }')" \
-            "$(awk -v a="$main" -v b="$sum" 'BEGIN { print (a + b) / 1024 }')"
-        [ "$label" = first ] && cp -al "$WORK/out" "$WORK/out.first"
+    reps=$REPEAT
+    [ "$n" -gt 10000 ] && reps=1
+    for ((r = 1; r <= reps; r++)); do
+        rm -rf "$WORK/out" "$WORK/out.first"
+        for label in first rerun; do
+            read -r wall cpu main sum < <(run "$label-$n" "$WORK/out")
+            row "$n" "$pages" "$label" "$wall" "$cpu" "$main" "$sum"
+            [ "$label" = first ] && cp -al "$WORK/out" "$WORK/out.first"
+        done
     done
     grep -q "0 decoded, $n reused" "$WORK/rerun-$n.log" || { echo "FAIL: the rerun decoded something" >&2; cat "$WORK/rerun-$n.log" >&2; exit 1; }
     diff -r -q -x changes.json "$WORK/out.first" "$WORK/out" >/dev/null || { echo "FAIL: the rerun's output differs" >&2; exit 1; }

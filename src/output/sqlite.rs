@@ -207,6 +207,9 @@ pub fn metadata(tables: &[&Table]) -> Result<Vec<u8>, serde_json::Error> {
         if !facets.is_empty() {
             entry.insert("facets".into(), json!(facets));
         }
+        if t.name == "meetings" {
+            entry.insert("sort_desc".into(), json!("date"));
+        }
         out.insert(t.name.to_string(), json!(entry));
     }
     let db_name = DB.trim_end_matches(".sqlite");
