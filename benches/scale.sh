@@ -8,11 +8,14 @@
 #   JOBS=2 KEEP=1 bash benches/scale.sh   # --jobs, keep the work dir
 #   REPEAT=3 bash benches/scale.sh        # runs per size up to 10^4 (default 3)
 #
-# The corpus is hard links to the text fixtures (fixtures/0*.pdf,
+# The corpus is copies of the text fixtures (fixtures/0*.pdf,
 # fixtures/layout/*.pdf, fixtures/bad/*.pdf: 13 files, 157 pages, 4 of
 # them unreadable), cycled, 1,000 to a directory, each under a name of its
-# own (`c000123-002.pdf`). Runs use worker isolation (the default) and
-# --ocr never; all cores unless JOBS is set.
+# own (`c000123-002.pdf`). Copies, not links: motebok reads a file reached
+# by two paths (a hard or symbolic link) once. Runs use worker isolation
+# (the default) and --ocr never; all cores unless JOBS is set. The
+# unreadable files are retried on every run (as failed files always are)
+# and come out the same, so the rerun still reuses the whole output.
 #
 # Peak RSS is motebok's own account (MOTEBOK_TIMINGS=1): the parent's
 # VmHWM, and the sum of the decoding workers' VmHWM read just before each
@@ -29,9 +32,11 @@ JOBS=${JOBS:-}
 REPEAT=${REPEAT:-3}
 [ -x /usr/bin/time ] || { echo "GNU time (/usr/bin/time) is needed" >&2; exit 2; }
 cargo build --release --quiet --bin motebok
-BIN=$PWD/target/release/motebok
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/motebok-scale.XXXXXX")
 if [ -z "${KEEP:-}" ]; then trap 'rm -rf "$WORK"' EXIT; fi
+# A copy of the binary: a rebuild during a long run does not change it.
+cp target/release/motebok "$WORK/motebok"
+BIN=$WORK/motebok
 mapfile -t FIXTURES < <(ls fixtures/0*.pdf fixtures/layout/*.pdf fixtures/bad/*.pdf)
 # Pages of each fixture, as motebok counts them (files.csv of one run).
 "$BIN" extract "${FIXTURES[@]}" --out "$WORK/probe" --ocr never --fail-on never 2>/dev/null
@@ -73,14 +78,14 @@ for n in $SIZES; do
         pages=$((pages + k * PAGES[$f]))
     done
     python3 - "$WORK/in" "$n" "${FIXTURES[@]}" <<'PY'
-import os, sys
+import os, shutil, sys
 root, n, fixtures = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 for i in range(n):
     f = fixtures[i % len(fixtures)]
     d = os.path.join(root, "d%04d" % (i // 1000))
     if i % 1000 == 0:
         os.makedirs(d, exist_ok=True)
-    os.link(f, os.path.join(d, "c%06d-%s" % (i, os.path.basename(f))))
+    shutil.copyfile(f, os.path.join(d, "c%06d-%s" % (i, os.path.basename(f))))
 PY
     reps=$REPEAT
     [ "$n" -gt 10000 ] && reps=1
