@@ -135,7 +135,7 @@ pub struct MergeArgs {
     #[arg(required = true)]
     pub shards: Vec<PathBuf>,
     /// Output directory of the merged datasets.
-    #[arg(long, default_value = "output")]
+    #[arg(short = 'o', long, default_value = "output")]
     pub out: PathBuf,
     /// The rule files the shards were extracted with.
     #[arg(long)]
@@ -148,7 +148,7 @@ pub struct SearchArgs {
     #[arg(required = true)]
     pub query: Vec<String>,
     /// Output directory of a run (holds motebok.sqlite).
-    #[arg(long, default_value = "output")]
+    #[arg(short = 'o', long, default_value = "output")]
     pub out: PathBuf,
     /// Hits shown at most.
     #[arg(long, default_value_t = 50)]
