@@ -340,7 +340,8 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, RunError> {
     // Plan: hash every input and compare with the previous manifest.
     let prev_db = opts.out.join(crate::output::sqlite::DB);
     let mut plans: Vec<Plan> = vec![Plan::Extract(Reason::New); inputs.len()];
-    let mut hashes: Vec<Option<(String, u64)>> = vec![None; inputs.len()];
+    // sha256 (binary) and size of each input, compared with the manifest.
+    let mut hashes: Vec<Option<([u8; 32], u64)>> = vec![None; inputs.len()];
     // Whether the previous output can stand as it is, so far.
     let mut unchanged = previous.exists && previous.entries == inputs.len() as u64 && !opts.force;
     if previous.exists {
@@ -358,8 +359,8 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome, RunError> {
             .and_then(|c| c.query_row("SELECT count(*) FROM sqlite_schema WHERE name = 'pages'", [], |r| r.get::<_, i64>(0)))
             .is_ok_and(|n| n == 1);
         for (i, input) in inputs.iter().enumerate() {
-            let h = hashes[i].as_ref().map(|(s, n)| (s.as_str(), *n));
-            let d = previous.decide(&input.key, h, &settings, opts.force)?;
+            let hex = hashes[i].as_ref().map(|(h, n)| (hex32(h), *n));
+            let d = previous.decide(&input.key, hex.as_ref().map(|(s, n)| (s.as_str(), *n)), &settings, opts.force)?;
             let origin = input.origin.as_ref().and_then(|o| serde_json::to_string(o).ok());
             unchanged &= d.origin == origin && input.rejected.is_none() && match &d.plan {
                 Plan::Reuse(_) => d.status_known,
@@ -529,9 +530,15 @@ fn reuse_previous(
 }
 
 /// sha256 and size of a file (`None` when it cannot be read).
-fn hash_file(p: &Path, limit: u64) -> Option<(String, u64)> {
+fn hash_file(p: &Path, limit: u64) -> Option<([u8; 32], u64)> {
+    use sha2::{Digest, Sha256};
     let bytes = crate::util::read_input(p, limit).ok()?;
-    Some((sha256_hex(&bytes), bytes.len() as u64))
+    Some((Sha256::digest(&bytes).into(), bytes.len() as u64))
+}
+
+/// Lowercase hex of a sha256.
+fn hex32(h: &[u8; 32]) -> String {
+    h.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Whether the previous output in `out` holds every file a run writes,
@@ -549,7 +556,7 @@ fn process(
     i: usize,
     input: &crate::inputs::Input,
     plan: &crate::refresh::Plan,
-    hash: Option<&(String, u64)>,
+    hash: Option<&([u8; 32], u64)>,
     opts: &RunOptions,
     ctx: &Context,
     bar: &indicatif::ProgressBar,
@@ -562,7 +569,7 @@ fn process(
         return Done { idx: i, record, pages: crate::build::Pages::Text(Vec::new()), link: None, reason: Some(Reason::Unreadable) };
     }
     let reason = match (plan, hash) {
-        (Plan::Reuse(json), Some((sha, bytes))) => match crate::refresh::reuse(&opts.out, json, &input.key, sha, *bytes) {
+        (Plan::Reuse(json), Some((sha, bytes))) => match crate::refresh::reuse(&opts.out, json, &input.key, &hex32(sha), *bytes) {
             Some((mut record, mut link)) if record.status == Status::Ok => {
                 if record.source.origin != input.origin {
                     // sources.csv changed: the JSON is written anew.

@@ -51,6 +51,10 @@ pub const REPORT_JSON: &str = "report.json";
 /// Places of one finding named in `report.md` (the rest are counted).
 pub const MD_PLACES: usize = 10;
 
+/// Documents of a meeting named in `report.json` (all of them are in
+/// `csv/meeting_sources.csv`; `documents` counts them).
+pub const JSON_SOURCES: usize = 100;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
@@ -439,7 +443,7 @@ pub fn totals(store: &Store) -> store::Result<Totals> {
 }
 
 /// One finding as written: where it was seen, every place.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 struct Place {
     file: Option<String>,
     doc: Option<usize>,
@@ -477,21 +481,30 @@ struct Grouped {
     places: Vec<Place>,
 }
 
-/// Hand every distinct finding matching `filter` (an SQL condition on the
-/// findings table) to `f`, in order, with up to `max_places` places (and
-/// the number of places in all).
-fn each_finding(store: &Store, filter: &str, params: &[&dyn rusqlite::ToSql], max_places: usize, mut f: impl FnMut(&Grouped, usize) -> io::Result<()>) -> Result<(), ReportError> {
+/// What [`scan_findings`] hands over, in order: a finding (its first
+/// place in it), each of its places, its end.
+enum Event<'a> {
+    Start(&'a Grouped),
+    Place(&'a Place),
+    End,
+}
+
+/// Walk the distinct findings matching `filter` (an SQL condition on the
+/// findings table) in order, streaming each one's places: one group's
+/// places are never held at once.
+fn scan_findings(store: &Store, filter: &str, params: &[&dyn rusqlite::ToSql], mut f: impl FnMut(Event<'_>) -> io::Result<()>) -> Result<(), ReportError> {
     let sql = format!(
         "SELECT f.level, f.code, f.meeting_id, f.sak, f.message, f.file, f.doc, f.page
            FROM {TABLE} f LEFT JOIN meetings m ON m.meeting_id = f.meeting_id
           WHERE {filter}
           ORDER BY f.level, f.code, m._sort NULLS FIRST, f.meeting_id, f.sak, f.message, f.file, f.doc, f.page"
     );
-    let mut cur: Option<(Grouped, usize)> = None;
+    let mut cur: Option<Grouped> = None;
+    let mut last: Option<Place> = None;
     let mut io_err: Option<io::Error> = None;
-    let mut emit = |g: &(Grouped, usize), io_err: &mut Option<io::Error>| {
+    let mut emit = |e: Event<'_>, io_err: &mut Option<io::Error>| {
         if io_err.is_none() {
-            if let Err(e) = f(&g.0, g.1) {
+            if let Err(e) = f(e) {
                 *io_err = Some(e);
             }
         }
@@ -500,32 +513,52 @@ fn each_finding(store: &Store, filter: &str, params: &[&dyn rusqlite::ToSql], ma
         let level = level_of(opt_int(r, 0).unwrap_or(2)).as_str();
         let (code, meeting, sak, message) = (req_text(r, 1), opt_text(r, 2), opt_text(r, 3), req_text(r, 4));
         let place = Place { file: opt_text(r, 5), doc: opt_int(r, 6).map(|d| d as usize), page: opt_int(r, 7).map(|p| p as u32) };
-        let same = cur.as_ref().is_some_and(|(g, _)| g.level == level && g.code == code && g.meeting == meeting && g.sak == sak && g.message == message);
+        let same = cur.as_ref().is_some_and(|g| g.level == level && g.code == code && g.meeting == meeting && g.sak == sak && g.message == message);
         if !same {
-            if let Some(g) = cur.take() {
-                emit(&g, &mut io_err);
+            if cur.is_some() {
+                emit(Event::End, &mut io_err);
             }
-            cur = Some((
-                Grouped { level, code, meeting, sak, message, file: place.file.clone(), doc: place.doc, page: place.page, places: Vec::new() },
-                0,
-            ));
+            let g = Grouped { level, code, meeting, sak, message, file: place.file.clone(), doc: place.doc, page: place.page, places: Vec::new() };
+            emit(Event::Start(&g), &mut io_err);
+            cur = Some(g);
+            last = None;
         }
-        if let Some((g, n)) = cur.as_mut() {
-            // The same place twice (one document listing it twice) counts once.
-            let dup = g.places.last().is_some_and(|p: &Place| p.file == place.file && p.doc == place.doc && p.page == place.page);
-            if !dup {
-                if g.places.len() < max_places {
-                    g.places.push(place);
-                }
-                *n += 1;
-            }
+        // The same place twice (one document listing it twice) counts once.
+        if last.as_ref() != Some(&place) {
+            emit(Event::Place(&place), &mut io_err);
+            last = Some(place);
         }
         Ok(())
     })?;
-    if let Some(g) = cur.take() {
-        emit(&g, &mut io_err);
+    if cur.is_some() {
+        emit(Event::End, &mut io_err);
     }
     io_err.map_or(Ok(()), |e| Err(ReportError::Io(e)))
+}
+
+/// Hand every distinct finding matching `filter` to `f`, in order, with
+/// its first `max_places` places and the number of places in all.
+fn each_finding(store: &Store, filter: &str, params: &[&dyn rusqlite::ToSql], max_places: usize, mut f: impl FnMut(&Grouped, usize) -> io::Result<()>) -> Result<(), ReportError> {
+    let mut cur: Option<(Grouped, usize)> = None;
+    scan_findings(store, filter, params, |e| {
+        match e {
+            Event::Start(g) => cur = Some((g.clone(), 0)),
+            Event::Place(p) => {
+                if let Some((g, n)) = cur.as_mut() {
+                    if g.places.len() < max_places {
+                        g.places.push(p.clone());
+                    }
+                    *n += 1;
+                }
+            }
+            Event::End => {
+                if let Some((g, n)) = cur.take() {
+                    f(&g, n)?;
+                }
+            }
+        }
+        Ok(())
+    })
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -844,7 +877,7 @@ pub fn write_json(store: &Store, totals: &Totals, w: &mut dyn Write) -> Result<(
     list(w, "files", false, &mut |out| each_file(store, |f| Ok(out(serde_json::to_string(&f)?)?)))?;
     list(w, "meetings", false, &mut |out| {
         each_meeting(store, |id, date, title, items| {
-            let (sources, documents) = meeting_sources(store, id, usize::MAX)?;
+            let (sources, documents) = meeting_sources(store, id, JSON_SOURCES)?;
             let e = MeetingEntry {
                 meeting: id,
                 date,
@@ -858,7 +891,29 @@ pub fn write_json(store: &Store, totals: &Totals, w: &mut dyn Write) -> Result<(
             Ok(out(serde_json::to_string(&e)?)?)
         })
     })?;
-    list(w, "findings", true, &mut |out| each_finding(store, "1", &[], usize::MAX, |g, _| out(serde_json::to_string(g).map_err(io::Error::other)?)))?;
+    // Findings: each on one line, its places streamed into it.
+    write!(w, "  \"findings\": [")?;
+    let mut first = true;
+    let mut places = 0;
+    scan_findings(store, "1", &[], |e| {
+        match e {
+            Event::Start(g) => {
+                let head = serde_json::to_string(g).map_err(io::Error::other)?;
+                // `{…,"places":[]}` → `{…,"places":[` and the places after it.
+                let open = head.strip_suffix("]}").unwrap_or(&head);
+                write!(w, "{}\n    {open}", if first { "" } else { "," })?;
+                first = false;
+                places = 0;
+            }
+            Event::Place(p) => {
+                write!(w, "{}{}", if places == 0 { "" } else { "," }, serde_json::to_string(p).map_err(io::Error::other)?)?;
+                places += 1;
+            }
+            Event::End => write!(w, "]}}")?,
+        }
+        Ok(())
+    })?;
+    writeln!(w, "{}]", if first { "" } else { "\n  " })?;
     writeln!(w, "}}")?;
     Ok(())
 }
