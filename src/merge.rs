@@ -63,6 +63,15 @@
 //! first), with the sources that gave it: reported, never silently
 //! resolved.
 //!
+//! # Copies
+//!
+//! Sources that say exactly the same thing in documents of the same kind —
+//! copies of one PDF, above all — come to the `merge_*` functions as one
+//! [`Weighted`] candidate: the first [`LISTED`] of their documents and how
+//! many there are. So a sak printed in 30,000 copies costs one candidate,
+//! and an [`Alternative`] names its first documents and counts the rest
+//! (every document's own value is in the per-document tables).
+//!
 //! # Outcome of an item
 //!
 //! * `adopted_as_proposed`: a decision equal to the proposal (whitespace
@@ -258,8 +267,55 @@ impl Outcome {
     }
 }
 
-/// Distinct values of a field, each with the sources that gave it.
-pub type Alternatives = Vec<(String, Vec<SourceRef>)>;
+/// Documents named per value (in disagreements.csv and the report); the
+/// others are counted.
+pub const LISTED: usize = 10;
+
+/// One value of a disputed field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alternative {
+    /// As the best-ranked source prints it.
+    pub value: String,
+    /// The first [`LISTED`] documents giving it, best-ranked first.
+    pub sources: Vec<SourceRef>,
+    /// How many documents give it.
+    pub count: usize,
+}
+
+/// Distinct values of a field, the chosen one first.
+pub type Alternatives = Vec<Alternative>;
+
+/// Candidates that say the same thing, in documents of one kind, as one:
+/// `sources` holds the first [`LISTED`] of their documents (in file and
+/// document order, so the first is the best-ranked of them), `count` all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weighted<T> {
+    pub cand: T,
+    pub sources: Vec<SourceRef>,
+    pub count: usize,
+}
+
+impl<T> Weighted<T> {
+    /// One candidate from one document.
+    pub fn one(cand: T, src: SourceRef) -> Weighted<T> {
+        Weighted { cand, sources: vec![src], count: 1 }
+    }
+
+    /// The best-ranked document of the candidate.
+    pub fn src(&self) -> &SourceRef {
+        static NOWHERE: std::sync::LazyLock<SourceRef> =
+            std::sync::LazyLock::new(|| SourceRef { file: String::new(), doc: 0, kind: DocumentKind::Other });
+        self.sources.first().unwrap_or(&NOWHERE)
+    }
+
+    /// Count one more document saying the same.
+    pub fn add(&mut self, src: SourceRef) {
+        if self.sources.len() < LISTED {
+            self.sources.push(src);
+        }
+        self.count += 1;
+    }
+}
 
 /// Two or more sources give different values for one field.
 #[derive(Debug, Clone, PartialEq)]
@@ -311,13 +367,9 @@ pub struct Stated {
     pub title: Option<String>,
 }
 
-/// A document about a meeting.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeetingSource {
-    pub src: SourceRef,
-    /// `None` for case memos.
-    pub stated: Option<Stated>,
-}
+/// What a document says about its meeting: `None` for case memos, which
+/// state nothing (their date is the memo's).
+pub type MeetingSource = Option<Stated>;
 
 /// One meeting, from every document that describes it.
 #[derive(Debug, Clone, PartialEq)]
@@ -349,7 +401,6 @@ pub struct MergedMeeting {
 /// A sak as one document lists it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ItemSource {
-    pub src: Option<SourceRef>,
     pub meeting_id: String,
     pub meeting_sort: String,
     pub meeting_year: i32,
@@ -383,7 +434,8 @@ pub struct MergedItem {
     pub decision: Option<String>,
     pub decision_from: Option<SourceRef>,
     pub outcome: Outcome,
-    /// Documents listing the sak.
+    /// Listings of the sak (a document listing it twice counts twice;
+    /// the caller may set the number of distinct documents).
     pub documents: usize,
     pub disagreements: usize,
     pub sort: String,
@@ -392,7 +444,6 @@ pub struct MergedItem {
 /// A person as one document lists them at a meeting.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PersonSource {
-    pub src: Option<SourceRef>,
     pub name: String,
     /// As printed.
     pub organisation: Option<String>,
@@ -446,43 +497,51 @@ pub fn rank_agenda_first(k: DocumentKind) -> u8 {
     }
 }
 
-/// Choose a value among candidates `(source, value)`. Returns the chosen
-/// value, its source, and the distinct alternatives (chosen first) when
-/// there is more than one.
-fn resolve(mut cands: Vec<(&SourceRef, Option<String>)>, rank: fn(DocumentKind) -> u8) -> (Option<String>, Option<SourceRef>, Alternatives) {
-    cands.retain(|(_, v)| v.as_deref().is_some_and(|v| !v.trim().is_empty()));
-    cands.sort_by(|a, b| rank(a.0.kind).cmp(&rank(b.0.kind)).then_with(|| a.0.cmp(b.0)));
-    let mut groups: Vec<(String, String, Vec<SourceRef>)> = Vec::new();
-    for (src, v) in &cands {
+/// Choose a value among candidates `(documents, how many, value)` (the
+/// first document of each is its best-ranked). Returns the chosen value,
+/// its source, and the distinct alternatives (chosen first) when there is
+/// more than one.
+fn resolve(mut cands: Vec<(&[SourceRef], usize, Option<String>)>, rank: fn(DocumentKind) -> u8) -> (Option<String>, Option<SourceRef>, Alternatives) {
+    cands.retain(|(s, _, v)| !s.is_empty() && v.as_deref().is_some_and(|v| !v.trim().is_empty()));
+    cands.sort_by(|a, b| rank(a.0[0].kind).cmp(&rank(b.0[0].kind)).then_with(|| a.0[0].cmp(&b.0[0])));
+    let mut groups: Vec<(String, Alternative)> = Vec::new();
+    for (srcs, n, v) in &cands {
         let v = v.as_deref().unwrap_or_default();
-        let n = normalise_ws(v);
-        match groups.iter_mut().find(|g| g.0 == n) {
-            Some(g) => g.2.push((*src).clone()),
-            None => groups.push((n, v.to_string(), vec![(*src).clone()])),
+        let norm = normalise_ws(v);
+        let at = match groups.iter().position(|g| g.0 == norm) {
+            Some(i) => i,
+            None => {
+                groups.push((norm, Alternative { value: v.to_string(), sources: Vec::new(), count: 0 }));
+                groups.len() - 1
+            }
+        };
+        let alt = &mut groups[at].1;
+        for s in srcs.iter() {
+            if alt.sources.len() < LISTED {
+                alt.sources.push(s.clone());
+            }
         }
+        alt.count += n;
     }
-    let chosen = groups.first().map(|g| g.1.clone());
-    let from = groups.first().map(|g| g.2[0].clone());
-    let alts = if groups.len() > 1 { groups.into_iter().map(|g| (g.1, g.2)).collect() } else { vec![] };
+    let chosen = groups.first().map(|g| g.1.value.clone());
+    let from = groups.first().and_then(|g| g.1.sources.first().cloned());
+    let alts = if groups.len() > 1 { groups.into_iter().map(|g| g.1).collect() } else { vec![] };
     (chosen, from, alts)
 }
 
-/// A placeholder source for candidates built without one (never in data).
-fn nowhere() -> SourceRef {
-    SourceRef { file: String::new(), doc: 0, kind: DocumentKind::Other }
-}
-
 /// Merge the documents of one meeting (in any order).
-pub fn merge_meeting(key: MeetingKey, sources: &[MeetingSource]) -> (MergedMeeting, Vec<Disagreement>) {
+pub fn merge_meeting(key: MeetingKey, sources: &[Weighted<MeetingSource>]) -> (MergedMeeting, Vec<Disagreement>) {
     let id = key.id();
-    let mut srcs: Vec<&MeetingSource> = sources.iter().collect();
-    srcs.sort_by(|a, b| a.src.cmp(&b.src));
-    srcs.dedup_by(|a, b| a.src == b.src);
+    let mut srcs: Vec<&Weighted<MeetingSource>> = sources.iter().filter(|s| !s.sources.is_empty()).collect();
+    srcs.sort_by(|a, b| a.src().cmp(b.src()));
     // Meeting fields come from agendas, minutes and other meeting documents, not memos.
-    let stated: Vec<(&SourceRef, &Stated)> = srcs.iter().filter_map(|s| s.stated.as_ref().map(|st| (&s.src, st))).collect();
-    let field = |get: fn(&Stated) -> Option<String>| -> Vec<(&SourceRef, Option<String>)> { stated.iter().map(|(s, st)| (*s, get(st))).collect() };
+    let stated: Vec<(&[SourceRef], usize, &Stated)> =
+        srcs.iter().filter_map(|s| s.cand.as_ref().map(|st| (&s.sources[..], s.count, st))).collect();
+    let field = |get: fn(&Stated) -> Option<String>| -> Vec<(&[SourceRef], usize, Option<String>)> {
+        stated.iter().map(|(s, n, st)| (*s, *n, get(st))).collect()
+    };
     let mut dis = Vec::new();
-    let mut take = |name: &'static str, cands: Vec<(&SourceRef, Option<String>)>, rank: fn(DocumentKind) -> u8, compare: bool| {
+    let mut take = |name: &'static str, cands: Vec<(&[SourceRef], usize, Option<String>)>, rank: fn(DocumentKind) -> u8, compare: bool| {
         let (v, _, alts) = resolve(cands, rank);
         if compare && !alts.is_empty() {
             dis.push(Disagreement { meeting_id: id.clone(), item: None, person: None, field: name, values: alts });
@@ -496,7 +555,7 @@ pub fn merge_meeting(key: MeetingKey, sources: &[MeetingSource]) -> (MergedMeeti
     let extraordinary = take("extraordinary", field(|m| m.extraordinary.map(|e| e.to_string())), rank_default, true);
     let label = take("label", field(|m| m.label.clone()), rank_default, false);
     let title = take("title", field(|m| m.title.clone()), rank_agenda_first, false);
-    let kinds = |k: DocumentKind| srcs.iter().filter(|s| s.src.kind == k).count();
+    let kinds = |k: DocumentKind| srcs.iter().filter(|s| s.src().kind == k).map(|s| s.count).sum::<usize>();
     let meeting = MergedMeeting {
         id: id.clone(),
         label,
@@ -509,7 +568,7 @@ pub fn merge_meeting(key: MeetingKey, sources: &[MeetingSource]) -> (MergedMeeti
         has_agenda: kinds(DocumentKind::Agenda) > 0,
         has_minutes: kinds(DocumentKind::Minutes) > 0,
         memos: kinds(DocumentKind::CaseMemo),
-        documents: srcs.len(),
+        documents: srcs.iter().map(|s| s.count).sum(),
         participants: 0,
         items: 0,
         disagreements: dis.len(),
@@ -520,15 +579,13 @@ pub fn merge_meeting(key: MeetingKey, sources: &[MeetingSource]) -> (MergedMeeti
 
 /// Merge the listings of one sak (all with the same item id, in any order).
 /// `None` when there are no candidates.
-pub fn merge_item(id: &str, cands: &[ItemSource]) -> Option<(MergedItem, Vec<Disagreement>)> {
-    let none = nowhere();
-    let src = |c: &ItemSource| -> SourceRef { c.src.clone().unwrap_or_else(|| none.clone()) };
-    let mut cands: Vec<(SourceRef, &ItemSource)> = cands.iter().map(|c| (src(c), c)).collect();
-    cands.sort_by(|a, b| a.0.cmp(&b.0));
-    let best = cands.iter().min_by_key(|(s, _)| (rank_default(s.kind), s.clone()))?.1;
-    let is_memo = |s: &SourceRef| s.kind == DocumentKind::CaseMemo;
+pub fn merge_item(id: &str, cands: &[Weighted<ItemSource>]) -> Option<(MergedItem, Vec<Disagreement>)> {
+    let mut cands: Vec<&Weighted<ItemSource>> = cands.iter().filter(|c| !c.sources.is_empty()).collect();
+    cands.sort_by(|a, b| a.src().cmp(b.src()));
+    let best = &cands.iter().min_by_key(|c| (rank_default(c.src().kind), c.src().clone()))?.cand;
+    let is_memo = |c: &Weighted<ItemSource>| c.src().kind == DocumentKind::CaseMemo;
     let mut dis: Vec<(&'static str, Alternatives)> = Vec::new();
-    let mut take = |name: &'static str, cands: Vec<(&SourceRef, Option<String>)>, rank: fn(DocumentKind) -> u8| {
+    let mut take = |name: &'static str, cands: Vec<(&[SourceRef], usize, Option<String>)>, rank: fn(DocumentKind) -> u8| {
         let (v, from, alts) = resolve(cands, rank);
         if !alts.is_empty() {
             dis.push((name, alts));
@@ -536,17 +593,17 @@ pub fn merge_item(id: &str, cands: &[ItemSource]) -> Option<(MergedItem, Vec<Dis
         (v, from)
     };
     // The meeting: minutes > agenda > memo.
-    let (meeting_id, _) = take("meeting", cands.iter().map(|(s, c)| (s, Some(c.meeting_id.clone()))).collect(), rank_default);
+    let (meeting_id, _) = take("meeting", cands.iter().map(|c| (&c.sources[..], c.count, Some(c.cand.meeting_id.clone()))).collect(), rank_default);
     let meeting_id = meeting_id.unwrap_or_else(|| best.meeting_id.clone());
-    let of = |get: fn(&ItemSource) -> Option<String>, memos: bool| -> Vec<(&SourceRef, Option<String>)> {
-        cands.iter().filter(|(s, _)| memos || !is_memo(s)).map(|(s, c)| (s, get(c))).collect()
+    let of = |get: fn(&ItemSource) -> Option<String>, memos: bool| -> Vec<(&[SourceRef], usize, Option<String>)> {
+        cands.iter().filter(|c| memos || !is_memo(c)).map(|c| (&c.sources[..], c.count, get(&c.cand))).collect()
     };
     let (title, _) = take("title", of(|c| c.title.clone(), true), rank_default);
     let (sak_type, _) = take("type", of(|c| c.sak_type.clone(), true), rank_default);
     let (time, _) = take("time", of(|c| c.time.clone(), false), rank_agenda_first);
     let (proposed_decision, proposed_from) = take("proposed_decision", of(|c| c.proposed_decision.clone(), true), rank_agenda_first);
     let (decision, decision_from) = take("decision", of(|c| c.decision.clone(), false), rank_default);
-    let in_minutes = cands.iter().any(|(s, _)| s.kind == DocumentKind::Minutes);
+    let in_minutes = cands.iter().any(|c| c.src().kind == DocumentKind::Minutes);
     let outcome = match (&decision, &proposed_decision) {
         (Some(d), Some(p)) if normalise_ws(d) == normalise_ws(p) => Outcome::AdoptedAsProposed,
         (Some(_), Some(_)) => Outcome::Amended,
@@ -554,10 +611,8 @@ pub fn merge_item(id: &str, cands: &[ItemSource]) -> Option<(MergedItem, Vec<Dis
         (None, _) if in_minutes => Outcome::NoDecision,
         (None, _) => Outcome::Pending,
     };
-    let mut docs: Vec<&SourceRef> = cands.iter().map(|(s, _)| s).collect();
-    docs.dedup();
     // The meeting the sak belongs to decides where the yearless ones sort.
-    let meeting_of = cands.iter().find(|(_, c)| c.meeting_id == meeting_id).map_or(best, |(_, c)| c);
+    let meeting_of = cands.iter().find(|c| c.cand.meeting_id == meeting_id).map_or(best, |c| &c.cand);
     let sort = format!(
         "{}\u{1f}{id}",
         item_sort(&best.body, best.number, best.year, &best.printed, &meeting_of.meeting_sort, meeting_of.meeting_year)
@@ -588,7 +643,7 @@ pub fn merge_item(id: &str, cands: &[ItemSource]) -> Option<(MergedItem, Vec<Dis
         decision,
         decision_from,
         outcome,
-        documents: docs.len(),
+        documents: cands.iter().map(|c| c.count).sum(),
         disagreements: n_dis,
         sort,
     };
@@ -597,15 +652,14 @@ pub fn merge_item(id: &str, cands: &[ItemSource]) -> Option<(MergedItem, Vec<Dis
 
 /// Merge the listings of one person at one meeting (same
 /// [`person_key`], any order). `None` when there are none.
-pub fn merge_person(meeting_id: &str, cands: &[PersonSource]) -> Option<(Attendee, Vec<Disagreement>)> {
-    let none = nowhere();
-    let mut cands: Vec<(SourceRef, &PersonSource)> = cands.iter().map(|c| (c.src.clone().unwrap_or_else(|| none.clone()), c)).collect();
-    cands.sort_by(|a, b| a.0.cmp(&b.0));
-    let (best_src, best) = cands.iter().min_by_key(|(s, _)| (rank_default(s.kind), s.clone()))?;
+pub fn merge_person(meeting_id: &str, cands: &[Weighted<PersonSource>]) -> Option<(Attendee, Vec<Disagreement>)> {
+    let mut cands: Vec<&Weighted<PersonSource>> = cands.iter().filter(|c| !c.sources.is_empty()).collect();
+    cands.sort_by(|a, b| a.src().cmp(b.src()));
+    let best = *cands.iter().min_by_key(|c| (rank_default(c.src().kind), c.src().clone()))?;
     let mut dis = Vec::new();
-    let name = normalise_ws(&best.name);
+    let name = normalise_ws(&best.cand.name);
     let mut take = |field: &'static str, get: fn(&PersonSource) -> Option<String>, compare: bool| {
-        let (v, from, alts) = resolve(cands.iter().map(|(s, c)| (s, get(c))).collect(), rank_default);
+        let (v, from, alts) = resolve(cands.iter().map(|c| (&c.sources[..], c.count, get(&c.cand))).collect(), rank_default);
         if compare && !alts.is_empty() {
             dis.push(Disagreement { meeting_id: meeting_id.to_string(), item: None, person: Some(name.clone()), field, values: alts });
         }
@@ -618,9 +672,8 @@ pub fn merge_person(meeting_id: &str, cands: &[PersonSource]) -> Option<(Attende
     let (note, _) = take("note", |c| c.note.clone(), false);
     let (substitute_for, _) = take("substitute_for", |c| c.substitute_for.clone(), false);
     // The printed organisation of the source the canonical one was taken from.
-    let organisation_printed = org_from.and_then(|f| cands.iter().find(|(s, _)| *s == f).and_then(|(_, c)| c.organisation.clone()));
-    let mut docs: Vec<&SourceRef> = cands.iter().map(|(s, _)| s).collect();
-    docs.dedup();
+    let organisation_printed =
+        org_from.and_then(|f| cands.iter().find(|c| c.sources.contains(&f)).and_then(|c| c.cand.organisation.clone()));
     let a = Attendee {
         meeting_id: meeting_id.to_string(),
         name,
@@ -631,8 +684,8 @@ pub fn merge_person(meeting_id: &str, cands: &[PersonSource]) -> Option<(Attende
         attendance,
         note,
         substitute_for,
-        listed_in: docs.len(),
-        from: best.src.as_ref().map(|_| best_src.clone()),
+        listed_in: cands.iter().map(|c| c.count).sum(),
+        from: Some(best.src().clone()),
     };
     Some((a, dis))
 }
@@ -689,25 +742,28 @@ mod tests {
         let key = MeetingKey { body: "NUIT".into(), year: 2024, number: Some(3), date: None };
         let stated = |date: &str, title: &str| Stated { date: Some(date.into()), title: Some(title.into()), extraordinary: Some(false), ..Stated::default() };
         let sources = vec![
-            MeetingSource { src: src("b.pdf", 1, DocumentKind::Agenda), stated: Some(stated("2024-05-02", "Møte i NUIT")) },
-            MeetingSource { src: src("a.pdf", 1, DocumentKind::Minutes), stated: Some(stated("2024-05-03", "Referat")) },
-            MeetingSource { src: src("a.pdf", 2, DocumentKind::CaseMemo), stated: None },
+            Weighted::one(Some(stated("2024-05-02", "Møte i NUIT")), src("b.pdf", 1, DocumentKind::Agenda)),
+            Weighted::one(Some(stated("2024-05-03", "Referat")), src("a.pdf", 1, DocumentKind::Minutes)),
+            Weighted::one(None, src("a.pdf", 2, DocumentKind::CaseMemo)),
         ];
         let (m, dis) = merge_meeting(key.clone(), &sources);
         assert_eq!(m.date.as_deref(), Some("2024-05-03"), "minutes over agenda");
         assert_eq!(m.title.as_deref(), Some("Møte i NUIT"), "the agenda names the meeting");
         assert_eq!((m.has_agenda, m.has_minutes, m.memos, m.documents), (true, true, 1, 3));
         assert_eq!(dis.len(), 1);
-        assert_eq!((dis[0].field, dis[0].values[0].0.as_str(), dis[0].values[1].0.as_str()), ("date", "2024-05-03", "2024-05-02"));
+        assert_eq!((dis[0].field, dis[0].values[0].value.as_str(), dis[0].values[1].value.as_str()), ("date", "2024-05-03", "2024-05-02"));
         // Order of the sources does not matter.
         let mut rev = sources.clone();
         rev.reverse();
         assert_eq!(merge_meeting(key, &rev), (m, dis));
     }
 
-    fn cand(file: &str, kind: DocumentKind, prop: Option<&str>, dec: Option<&str>) -> ItemSource {
+    fn cand(file: &str, kind: DocumentKind, prop: Option<&str>, dec: Option<&str>) -> Weighted<ItemSource> {
+        Weighted::one(item_source(prop, dec), src(file, 1, kind))
+    }
+
+    fn item_source(prop: Option<&str>, dec: Option<&str>) -> ItemSource {
         ItemSource {
-            src: Some(src(file, 1, kind)),
             meeting_id: "NUIT 3/2024".into(),
             body: "NUIT".into(),
             number: Some(10),
@@ -723,7 +779,7 @@ mod tests {
     #[test]
     fn merge_item_outcomes() {
         use DocumentKind::*;
-        let outcome = |c: Vec<ItemSource>| merge_item("NUIT sak 10/2024", &c).unwrap().0.outcome;
+        let outcome = |c: Vec<Weighted<ItemSource>>| merge_item("NUIT sak 10/2024", &c).unwrap().0.outcome;
         assert_eq!(
             outcome(vec![cand("a", Agenda, Some("NUIT  godkjenner\nsaken."), None), cand("m", Minutes, None, Some("NUIT godkjenner saken."))]),
             Outcome::AdoptedAsProposed
@@ -733,7 +789,7 @@ mod tests {
         assert_eq!(outcome(vec![cand("a", Agenda, Some("A."), None)]), Outcome::Pending);
         assert_eq!(outcome(vec![cand("m", Minutes, None, Some("Vedtatt."))]), Outcome::Decided);
         // A memo's proposal counts when the agenda has none, and a different one is a disagreement.
-        let memo = ItemSource { src: Some(src("a", 2, CaseMemo)), proposed_decision: Some("Memo.".into()), ..cand("a", CaseMemo, None, None) };
+        let memo = Weighted::one(ItemSource { proposed_decision: Some("Memo.".into()), ..item_source(None, None) }, src("a", 2, CaseMemo));
         let (it, dis) = merge_item("NUIT sak 10/2024", &[cand("a", Agenda, None, None), memo.clone()]).unwrap();
         assert_eq!((it.proposed_decision.as_deref(), it.proposed_from.unwrap().kind), (Some("Memo."), CaseMemo));
         assert!(dis.is_empty());
@@ -744,15 +800,14 @@ mod tests {
 
     #[test]
     fn merge_person_over_copies() {
-        let p = |file: &str, kind, org: &str, att: Option<&str>| PersonSource {
-            src: Some(src(file, 1, kind)),
+        let p = |file: &str, kind, org: &str, att: Option<&str>| Weighted::one(PersonSource {
             name: "Ole  Hansen".into(),
             organisation: Some(org.into()),
             organisation_canonical: Some("Norsk helsenett SF".into()),
             role: Some("member".into()),
             attendance: att.map(Into::into),
             ..PersonSource::default()
-        };
+        }, src(file, 1, kind));
         let (a, dis) = merge_person(
             "NUIT 2/2022",
             &[p("a.pdf", DocumentKind::Agenda, "NHN", None), p("b.pdf", DocumentKind::Minutes, "Norsk Helsenett SF", Some("present")), p("c.pdf", DocumentKind::Minutes, "Norsk Helsenett SF", Some("present"))],
@@ -764,6 +819,23 @@ mod tests {
         assert!(dis.is_empty(), "{dis:?}");
         let (_, dis) = merge_person("m", &[p("b.pdf", DocumentKind::Minutes, "X", Some("present")), p("c.pdf", DocumentKind::Minutes, "X", Some("absent"))]).unwrap();
         assert_eq!((dis.len(), dis[0].field, dis[0].person.as_deref()), (1, "attendance", Some("Ole Hansen")));
+    }
+
+    #[test]
+    fn merge_counts_copies_and_names_the_first() {
+        // 25,000 copies of the minutes as one candidate, one agenda apart.
+        let mut minutes = Weighted::one(item_source(None, Some("Vedtatt.")), src("c/00000.pdf", 1, DocumentKind::Minutes));
+        for i in 1..25_000 {
+            minutes.add(src(&format!("c/{i:05}.pdf"), 1, DocumentKind::Minutes));
+        }
+        assert_eq!((minutes.sources.len(), minutes.count), (LISTED, 25_000));
+        let mut other = Weighted::one(item_source(None, Some("Avvist.")), src("d/x.pdf", 1, DocumentKind::Minutes));
+        other.add(src("d/y.pdf", 1, DocumentKind::Minutes));
+        let (it, dis) = merge_item("NUIT sak 10/2024", &[minutes, other, cand("a.pdf", DocumentKind::Agenda, Some("Forslag."), None)]).unwrap();
+        assert_eq!((it.documents, it.decision.as_deref(), it.outcome), (25_003, Some("Vedtatt."), Outcome::Amended));
+        let d = dis.iter().find(|d| d.field == "decision").unwrap();
+        assert_eq!((d.values[0].count, d.values[0].sources.len(), d.values[1].count), (25_000, LISTED, 2));
+        assert_eq!(d.values[0].sources[0].file, "c/00000.pdf");
     }
 
     #[test]

@@ -195,16 +195,16 @@ pub fn disagreement_finding(d: &Disagreement) -> Finding {
         (None, Some(p)) => format!("{p}: "),
         (None, None) => String::new(),
     };
-    let first = &d.values[0].0;
+    let first = &d.values[0].value;
     let values: Vec<String> = d
         .values
         .iter()
         .enumerate()
-        .map(|(i, (v, srcs))| {
-            let other = if i == 0 { d.values.get(1).map(|x| x.0.as_str()).unwrap_or("") } else { first.as_str() };
-            let shown: Vec<String> = srcs.iter().take(3).map(SourceRef::render).collect();
-            let more = if srcs.len() > 3 { format!(" and {} more", srcs.len() - 3) } else { String::new() };
-            format!("{:?} ({}{more})", around_difference(v, other), shown.join(", "))
+        .map(|(i, alt)| {
+            let other = if i == 0 { d.values.get(1).map(|x| x.value.as_str()).unwrap_or("") } else { first.as_str() };
+            let shown: Vec<String> = alt.sources.iter().take(3).map(SourceRef::render).collect();
+            let more = if alt.count > shown.len() { format!(" and {} more", alt.count - shown.len()) } else { String::new() };
+            format!("{:?} ({}{more})", around_difference(&alt.value, other), shown.join(", "))
         })
         .collect();
     Finding {

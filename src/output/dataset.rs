@@ -30,7 +30,7 @@
 
 use std::path::Path;
 
-use crate::merge::{self, Attendee, Disagreement, ItemSource, ListedSak, MeetingKey, MeetingSource, MergedItem, MergedMeeting, PersonSource, SourceRef, Stated};
+use crate::merge::{self, Attendee, Disagreement, ItemSource, ListedSak, MeetingKey, MeetingSource, MergedMeeting, PersonSource, SourceRef, Stated, Weighted};
 pub use crate::merge::{NoSink, Sink as MergeSink};
 use crate::model::{DocumentKind, FileRecord};
 use crate::rules::Rules;
@@ -419,24 +419,34 @@ impl<'r> Datasets<'r> {
 
     fn merge_items(&self, sink: &mut dyn MergeSink) -> store::Result<u64> {
         let s = &self.store;
-        let sql = "SELECT di.item_id, di.file, di.doc, di.kind, di.row, di.meeting_id, mk.sort, mk.year, di.body, di.number, di.year, di.sak,
-                          di.title, di.type, di.time, di.proposed_decision, di.decision
-                     FROM document_items di JOIN _meeting_keys mk ON mk.meeting_id = +di.meeting_id
-                    WHERE di.item_id IS NOT NULL
-                   UNION ALL
-                   SELECT m.item_id, m.file, m.doc, 'case_memo', 0, m.meeting_id, mk.sort, mk.year, m.body, m._number, m._year, m._sak,
-                          m.title, m.type, NULL, m.proposed_decision, NULL
-                     FROM memos m JOIN _meeting_keys mk ON mk.meeting_id = +m.meeting_id
-                    WHERE m.item_id IS NOT NULL
-                   ORDER BY 1, 2, 3, 5";
-        let mut group: Vec<(ItemSource, usize)> = Vec::new();
+        // Sorted by the sak, then by what each listing says: copies that say
+        // the same come in a row and are taken as one weighted candidate.
+        let sql = "SELECT x.item_id, x.meeting_id, mk.sort, mk.year, x.body, x.number, x.year, x.sak, x.title, x.type, x.time,
+                          x.proposed_decision, x.decision, x.kind, x.file, x.doc, x.row
+                     FROM (SELECT item_id, meeting_id, body, number, year, sak, title, type, time, proposed_decision, decision, kind, file, doc, row
+                             FROM document_items WHERE item_id IS NOT NULL
+                           UNION ALL
+                           SELECT item_id, meeting_id, body, _number, _year, _sak, title, type, NULL, proposed_decision, NULL, 'case_memo', file, doc, 0
+                             FROM memos WHERE item_id IS NOT NULL AND meeting_id IS NOT NULL) x
+                     JOIN _meeting_keys mk ON mk.meeting_id = +x.meeting_id
+                    ORDER BY 1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17";
+        let (items_def, sources_def, dis_def) = (self.def("items"), self.def("item_sources"), self.def("disagreements"));
+        let mut group: Vec<Weighted<ItemSource>> = Vec::new();
         let mut current = String::new();
         let mut n = 0;
-        let (items_def, sources_def, dis_def) = (self.def("items"), self.def("item_sources"), self.def("disagreements"));
-        let mut flush = |id: &str, group: &mut Vec<(ItemSource, usize)>, sink: &mut dyn MergeSink| -> store::Result<()> {
-            let cands: Vec<ItemSource> = group.iter().map(|(c, _)| c.clone()).collect();
-            if let Some((item, dis)) = merge::merge_item(id, &cands) {
-                write_item(s, items_def, sources_def, dis_def, &item, group, &dis, sink)?;
+        let mut flush = |id: &str, group: &mut Vec<Weighted<ItemSource>>, sink: &mut dyn MergeSink| -> store::Result<()> {
+            if let Some((mut item, dis)) = merge::merge_item(id, group) {
+                item.documents = s.count("SELECT count(*) FROM (SELECT DISTINCT file, doc FROM item_sources WHERE item_id = ?1)", &[&item.id])? as usize;
+                s.insert(items_def, &tables::item_values(&item))?;
+                // Its listings were written as they came; now they sort with it.
+                s.execute(
+                    "UPDATE item_sources SET _sort = ?1 || char(31) || file || char(31) || printf('%010d', doc) || char(31) || printf('%010d', row)
+                      WHERE item_id = ?2",
+                    &[&item.sort, &item.id],
+                )?;
+                // Item disagreements sort within their meeting, after its own fields.
+                let meeting_sort = group.iter().find(|c| c.cand.meeting_id == item.meeting_id).map_or("", |c| c.cand.meeting_sort.as_str());
+                write_disagreements(s, dis_def, &dis, &format!("{meeting_sort}\u{1f}1\u{1f}{}", item.sort), sink)?;
                 n += 1;
             }
             group.clear();
@@ -448,22 +458,28 @@ impl<'r> Datasets<'r> {
                 flush(&current, &mut group, sink)?;
             }
             current = id;
+            let kind = kind_of(&req_text(r, 13));
+            let src = SourceRef { file: req_text(r, 14), doc: opt_int(r, 15).unwrap_or(0) as usize, kind };
+            let row = opt_int(r, 16).unwrap_or(0) as usize;
             let c = ItemSource {
-                src: Some(SourceRef { file: req_text(r, 1), doc: opt_int(r, 2).unwrap_or(0) as usize, kind: kind_of(&req_text(r, 3)) }),
-                meeting_id: req_text(r, 5),
-                meeting_sort: req_text(r, 6),
-                meeting_year: opt_int(r, 7).unwrap_or(0) as i32,
-                body: req_text(r, 8),
-                number: opt_int(r, 9).and_then(|v| u32::try_from(v).ok()),
-                year: opt_int(r, 10).and_then(|v| i32::try_from(v).ok()),
-                printed: req_text(r, 11),
-                title: opt_text(r, 12),
-                sak_type: opt_text(r, 13),
-                time: opt_text(r, 14),
-                proposed_decision: opt_text(r, 15),
-                decision: opt_text(r, 16),
+                meeting_id: req_text(r, 1),
+                meeting_sort: req_text(r, 2),
+                meeting_year: opt_int(r, 3).unwrap_or(0) as i32,
+                body: req_text(r, 4),
+                number: opt_int(r, 5).and_then(|v| u32::try_from(v).ok()),
+                year: opt_int(r, 6).and_then(|v| i32::try_from(v).ok()),
+                printed: req_text(r, 7),
+                title: opt_text(r, 8),
+                sak_type: opt_text(r, 9),
+                time: opt_text(r, 10),
+                proposed_decision: opt_text(r, 11),
+                decision: opt_text(r, 12),
             };
-            group.push((c, opt_int(r, 4).unwrap_or(0) as usize));
+            s.insert(sources_def, &tables::item_source_values(&current, "", &src, row, &c.printed))?;
+            match group.last_mut() {
+                Some(last) if last.cand == c && last.src().kind == kind => last.add(src),
+                _ => group.push(Weighted::one(c, src)),
+            }
             Ok(())
         })?;
         if !group.is_empty() {
@@ -474,15 +490,16 @@ impl<'r> Datasets<'r> {
 
     fn merge_attendance(&self, sink: &mut dyn MergeSink) -> store::Result<u64> {
         let s = &self.store;
-        let sql = "SELECT p.meeting_id, p._key, p.file, p.doc, p.kind, p.name, p.organisation, p.organisation_canonical, p.role,
-                          p.function, p.attendance, p.note, p.substitute_for, mk.sort
+        let sql = "SELECT p.meeting_id, p._key, mk.sort, p.name, p.organisation, p.organisation_canonical, p.role,
+                          p.function, p.attendance, p.note, p.substitute_for, p.kind, p.file, p.doc
                      FROM participants p JOIN _meeting_keys mk ON mk.meeting_id = +p.meeting_id
-                    ORDER BY +p.meeting_id, +p._key, +p.file, +p.doc, +p.row";
+                    ORDER BY +p.meeting_id, +p._key, p.name, p.organisation, p.organisation_canonical, p.role, p.function,
+                             p.attendance, p.note, p.substitute_for, p.kind, p.file, p.doc, p.row";
         let (att_def, dis_def) = (self.def("attendance"), self.def("disagreements"));
-        let mut group: Vec<PersonSource> = Vec::new();
+        let mut group: Vec<Weighted<PersonSource>> = Vec::new();
         let mut current = (String::new(), String::new(), String::new());
         let mut n = 0;
-        let mut flush = |key: &(String, String, String), group: &mut Vec<PersonSource>, sink: &mut dyn MergeSink| -> store::Result<()> {
+        let mut flush = |key: &(String, String, String), group: &mut Vec<Weighted<PersonSource>>, sink: &mut dyn MergeSink| -> store::Result<()> {
             if let Some((a, dis)) = merge::merge_person(&key.0, group) {
                 write_attendee(s, att_def, dis_def, &a, &key.2, &dis, sink)?;
                 n += 1;
@@ -491,22 +508,27 @@ impl<'r> Datasets<'r> {
             Ok(())
         };
         s.each(sql, &[], |r| {
-            let key = (req_text(r, 0), req_text(r, 1), req_text(r, 13));
+            let key = (req_text(r, 0), req_text(r, 1), req_text(r, 2));
             if (key.0 != current.0 || key.1 != current.1) && !group.is_empty() {
                 flush(&current, &mut group, sink)?;
             }
             current = key;
-            group.push(PersonSource {
-                src: Some(SourceRef { file: req_text(r, 2), doc: opt_int(r, 3).unwrap_or(0) as usize, kind: kind_of(&req_text(r, 4)) }),
-                name: req_text(r, 5),
-                organisation: opt_text(r, 6),
-                organisation_canonical: opt_text(r, 7),
-                role: opt_text(r, 8),
-                function: opt_text(r, 9),
-                attendance: opt_text(r, 10),
-                note: opt_text(r, 11),
-                substitute_for: opt_text(r, 12),
-            });
+            let kind = kind_of(&req_text(r, 11));
+            let src = SourceRef { file: req_text(r, 12), doc: opt_int(r, 13).unwrap_or(0) as usize, kind };
+            let c = PersonSource {
+                name: req_text(r, 3),
+                organisation: opt_text(r, 4),
+                organisation_canonical: opt_text(r, 5),
+                role: opt_text(r, 6),
+                function: opt_text(r, 7),
+                attendance: opt_text(r, 8),
+                note: opt_text(r, 9),
+                substitute_for: opt_text(r, 10),
+            };
+            match group.last_mut() {
+                Some(last) if last.cand == c && last.src().kind == kind => last.add(src),
+                _ => group.push(Weighted::one(c, src)),
+            }
             Ok(())
         })?;
         if !group.is_empty() {
@@ -517,23 +539,24 @@ impl<'r> Datasets<'r> {
 
     fn merge_meetings(&self, sink: &mut dyn MergeSink) -> store::Result<u64> {
         let s = &self.store;
-        let sql = "SELECT x.meeting_id, x.file, x.doc, x.kind, x.stated, x.label, x.extraordinary, x.date, x.start_time, x.end_time, x.location, x.title,
-                          mk.body, mk.year, mk.number, mk.date
+        let sql = "SELECT x.meeting_id, x.stated, x.label, x.extraordinary, x.date, x.start_time, x.end_time, x.location, x.title,
+                          x.kind, x.file, x.doc, mk.body, mk.year, mk.number, mk.date, mk.sort
                      FROM (SELECT meeting_id, file, doc, kind, 1 AS stated, meeting_label AS label, extraordinary, date, start_time, end_time, location, title
                              FROM document_meetings WHERE meeting_id IS NOT NULL
                            UNION ALL
                            SELECT meeting_id, file, doc, 'case_memo', 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL
                              FROM memos WHERE meeting_id IS NOT NULL) x
                      JOIN _meeting_keys mk ON mk.meeting_id = +x.meeting_id
-                    ORDER BY x.meeting_id, x.file, x.doc";
-        let mut group: Vec<MeetingSource> = Vec::new();
+                    ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12";
+        let sources_def = self.def("meeting_sources");
+        let mut group: Vec<Weighted<MeetingSource>> = Vec::new();
         let mut current: Option<(String, MeetingKey)> = None;
         let mut n = 0;
-        let mut flush = |cur: &(String, MeetingKey), group: &mut Vec<MeetingSource>, sink: &mut dyn MergeSink| -> store::Result<()> {
+        let mut flush = |cur: &(String, MeetingKey), group: &mut Vec<Weighted<MeetingSource>>, sink: &mut dyn MergeSink| -> store::Result<()> {
             let (mut m, dis) = merge::merge_meeting(cur.1.clone(), group);
             m.items = s.count("SELECT count(*) FROM items WHERE meeting_id = ?1", &[&m.id])? as usize;
             m.participants = s.count("SELECT count(*) FROM attendance WHERE meeting_id = ?1", &[&m.id])? as usize;
-            self.write_meeting(&m, group, &dis, sink)?;
+            self.write_meeting(&m, &dis, sink)?;
             n += 1;
             group.clear();
             Ok(())
@@ -554,17 +577,24 @@ impl<'r> Datasets<'r> {
                 };
                 current = Some((id, key));
             }
-            let src = SourceRef { file: req_text(r, 1), doc: opt_int(r, 2).unwrap_or(0) as usize, kind: kind_of(&req_text(r, 3)) };
-            let stated = (opt_int(r, 4) == Some(1)).then(|| Stated {
-                label: opt_text(r, 5),
-                extraordinary: opt_int(r, 6).map(|e| e != 0),
-                date: opt_text(r, 7),
-                start_time: opt_text(r, 8),
-                end_time: opt_text(r, 9),
-                location: opt_text(r, 10),
-                title: opt_text(r, 11),
+            let kind = kind_of(&req_text(r, 9));
+            let src = SourceRef { file: req_text(r, 10), doc: opt_int(r, 11).unwrap_or(0) as usize, kind };
+            if let Some((id, _)) = &current {
+                s.insert(sources_def, &tables::meeting_source_values(id, &req_text(r, 16), &src))?;
+            }
+            let stated = (opt_int(r, 1) == Some(1)).then(|| Stated {
+                label: opt_text(r, 2),
+                extraordinary: opt_int(r, 3).map(|e| e != 0),
+                date: opt_text(r, 4),
+                start_time: opt_text(r, 5),
+                end_time: opt_text(r, 6),
+                location: opt_text(r, 7),
+                title: opt_text(r, 8),
             });
-            group.push(MeetingSource { src, stated });
+            match group.last_mut() {
+                Some(last) if last.cand == stated && last.src().kind == kind => last.add(src),
+                _ => group.push(Weighted::one(stated, src)),
+            }
             Ok(())
         })?;
         if let Some(cur) = &current {
@@ -575,36 +605,31 @@ impl<'r> Datasets<'r> {
         Ok(n)
     }
 
-    fn write_meeting(&self, m: &MergedMeeting, sources: &[MeetingSource], dis: &[Disagreement], sink: &mut dyn MergeSink) -> store::Result<()> {
+    fn write_meeting(&self, m: &MergedMeeting, dis: &[Disagreement], sink: &mut dyn MergeSink) -> store::Result<()> {
         let s = &self.store;
         let sort = m.key.sort_key();
         s.insert(self.def("meetings"), &tables::meeting_values(m))?;
-        let mut srcs: Vec<&SourceRef> = sources.iter().map(|x| &x.src).collect();
-        srcs.sort();
-        srcs.dedup();
-        for src in srcs {
-            s.insert(self.def("meeting_sources"), &tables::meeting_source_values(&m.id, &sort, src))?;
-        }
         write_disagreements(s, self.def("disagreements"), dis, &format!("{sort}\u{1f}0"), sink)?;
         if m.has_agenda && m.has_minutes {
-            let (mut agenda, mut minutes) = (Vec::new(), Vec::new());
+            // Each sak once per kind: the first document listing it.
+            let (mut agenda, mut minutes): (Vec<ListedSak>, Vec<ListedSak>) = (Vec::new(), Vec::new());
             s.each(
                 "SELECT kind, item_id, sak, file, doc, page FROM document_items
-                  WHERE meeting_id = ?1 AND kind IN ('agenda', 'minutes') AND item_id IS NOT NULL ORDER BY file, doc, row",
+                  WHERE meeting_id = ?1 AND kind IN ('agenda', 'minutes') AND item_id IS NOT NULL ORDER BY kind, item_id, file, doc, row",
                 &[&m.id],
                 |r| {
                     let kind = kind_of(&req_text(r, 0));
-                    let listed = ListedSak {
-                        item_id: req_text(r, 1),
+                    let list = if kind == DocumentKind::Agenda { &mut agenda } else { &mut minutes };
+                    let item_id = req_text(r, 1);
+                    if list.last().is_some_and(|l| l.item_id == item_id) {
+                        return Ok(());
+                    }
+                    list.push(ListedSak {
+                        item_id,
                         sak: req_text(r, 2),
                         src: SourceRef { file: req_text(r, 3), doc: opt_int(r, 4).unwrap_or(0) as usize, kind },
                         page: opt_int(r, 5).and_then(|p| u32::try_from(p).ok()),
-                    };
-                    if kind == DocumentKind::Agenda {
-                        agenda.push(listed);
-                    } else {
-                        minutes.push(listed);
-                    }
+                    });
                     Ok(())
                 },
             )?;
@@ -612,29 +637,6 @@ impl<'r> Datasets<'r> {
         }
         Ok(())
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn write_item(
-    s: &Store,
-    items: &TableDef,
-    sources: &TableDef,
-    dis_def: &TableDef,
-    item: &MergedItem,
-    group: &[(ItemSource, usize)],
-    dis: &[Disagreement],
-    sink: &mut dyn MergeSink,
-) -> store::Result<()> {
-    s.insert(items, &tables::item_values(item))?;
-    let mut rows: Vec<(&SourceRef, usize, &str)> = group.iter().filter_map(|(c, row)| c.src.as_ref().map(|src| (src, *row, c.printed.as_str()))).collect();
-    rows.sort();
-    rows.dedup();
-    for (src, row, sak) in rows {
-        s.insert(sources, &tables::item_source_values(&item.id, &item.sort, src, row, sak))?;
-    }
-    // Item disagreements sort within their meeting, after its own fields.
-    let meeting_sort = group.iter().find(|(c, _)| c.meeting_id == item.meeting_id).map_or("", |(c, _)| c.meeting_sort.as_str());
-    write_disagreements(s, dis_def, dis, &format!("{meeting_sort}\u{1f}1\u{1f}{}", item.sort), sink)
 }
 
 fn write_attendee(s: &Store, att: &TableDef, dis_def: &TableDef, a: &Attendee, meeting_sort: &str, dis: &[Disagreement], sink: &mut dyn MergeSink) -> store::Result<()> {

@@ -655,7 +655,7 @@ fn attendance_columns<'a>() -> Vec<Column<&'a Attendee>> {
         col_enum("attendance", ATTENDANCE, "present or absent (minutes); empty when only an agenda lists the person.", |r| os(&r.attendance)),
         col("note", S, "Remark: fra kl. 10.30, video, deltok t.o.m. sak 27/21.", |r| os(&r.note)),
         col("substitute_for", S, "For substitutes: the member they stand in for.", |r| os(&r.substitute_for)),
-        col("listed_in", I, "Number of documents (copies included) listing the person for this meeting; their rows are in participants.csv.", |r| {
+        col("listed_in", I, "Number of listings of the person for this meeting (every document and copy; their rows are in participants.csv).", |r| {
             count(r.listed_in)
         }),
         col("listed_from", S, "The document the values are from (minutes > agenda): file#doc (kind).", |r| source(&r.from)),
@@ -692,8 +692,11 @@ fn disagreements_columns<'a>() -> Vec<Column<DisagreementRow<'a>>> {
         }),
         col("alternative", I, "1-based number of this value among the field's values; 1 is the value in the main column.", |r| count(r.alt)),
         col("chosen", B, "True for the value in the main column (meetings.csv / items.csv / attendance.csv).", |r| Cell::Bool(r.alt == 1)),
-        col("value", S, "One of the values the sources give.", |r| s(&r.d.values[r.alt - 1].0)),
-        col("sources", S, "The documents giving this value, ` | `-separated: file#doc (kind).", |r| sources_cell(&r.d.values[r.alt - 1].1)),
+        col("value", S, "One of the values the sources give.", |r| s(&r.d.values[r.alt - 1].value)),
+        col("sources", S, "The documents giving this value, ` | `-separated: file#doc (kind): the first 10 (best-ranked first; each document's own value is in document_items, document_meetings, participants, memos).", |r| {
+            sources_cell(&r.d.values[r.alt - 1].sources)
+        }),
+        col("source_count", I, "How many documents give this value.", |r| count(r.d.values[r.alt - 1].count)),
     ]
 }
 
