@@ -234,6 +234,7 @@ pub struct ParticipantWords {
     pub function_columns: Vec<String>,
     pub organisation_columns: Vec<String>,
     pub note_columns: Vec<String>,
+    pub substitute_columns: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -160,7 +160,7 @@ fn read_section(section: &Section, first: Option<&str>, lines: &[Line], minutes:
 fn push(out: &mut Vec<Participant>, p: Option<Participant>) {
     let Some(p) = p else { return };
     if let Some(existing) = out.iter_mut().find(|e| same_person(&e.name, &p.name)) {
-        if existing.role == Role::Member && p.role == Role::Substitute {
+        if existing.role == Role::Member && p.role == Role::Substitute && existing.attendance != Some(Attendance::Absent) {
             existing.role = Role::Substitute;
             if existing.substitute_for.is_none() {
                 existing.substitute_for = p.substitute_for;
@@ -454,6 +454,7 @@ enum Column {
     Function,
     Organisation,
     Note,
+    SubstituteFor,
 }
 
 struct Table {
@@ -474,6 +475,8 @@ fn column_of(word: &str, cx: &Cx) -> Option<Column> {
         Some(Column::Organisation)
     } else if is(&p.note_columns) {
         Some(Column::Note)
+    } else if is(&p.substitute_columns) {
+        Some(Column::SubstituteFor)
     } else {
         None
     }
@@ -522,7 +525,7 @@ fn read_table(section: &Section, table: &Table, lines: &[Line], minutes: bool, c
         let all_names = people.iter().all(|p| person::name_shape(p, cx.rules) != NameShape::No);
         // The other cells must not be people themselves (the table has
         // ended and a list of names goes on).
-        let others_fit = row.iter().enumerate().filter(|(k, _)| *k != name_at).all(|(_, (c, _))| {
+        let others_fit = row.iter().enumerate().filter(|(k, _)| *k != name_at && table.columns[*k] != Column::SubstituteFor).all(|(_, (c, _))| {
             let head = c.split(',').next().unwrap_or(c);
             !(person::name_shape(head, cx.rules) == NameShape::Likely && head.split_whitespace().count() >= 2)
         });
@@ -540,6 +543,10 @@ fn read_table(section: &Section, table: &Table, lines: &[Line], minutes: bool, c
                     Column::Function => p.function = Some(v.to_string()),
                     Column::Organisation => p.organisation = Some(v.to_string()),
                     Column::Note => p.note = Some(v.to_string()),
+                    Column::SubstituteFor => {
+                        p.substitute_for = Some(v.to_string());
+                        p.role = Role::Substitute;
+                    }
                     Column::Name => {}
                 }
             }
