@@ -27,10 +27,20 @@ use std::sync::{Arc, Once};
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
-use crate::model::Engine;
+use crate::model::{Engine, Quality};
 
 mod afm;
+mod content;
+mod fonts;
 mod layout;
+pub mod quality;
+mod reasons;
+
+use reasons::reason;
+
+pub use fonts::visible_text;
+pub use quality::is_usable_text;
+pub use layout::TextLine;
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DecodeOptions {
@@ -76,6 +86,36 @@ pub struct PageText {
     pub ocr_confidence: Option<f32>,
     /// Why this page has no text, when it failed to decode.
     pub error: Option<String>,
+    /// The text-quality verdict on `text` ([`quality::assess`]).
+    #[serde(default)]
+    pub quality: Quality,
+    /// Why the quality is not good.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality_note: Option<String>,
+    /// The lines of `text` with where they sit on the page, one per line,
+    /// when the layout extractor read the page (empty for the other
+    /// engines).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<TextLine>,
+}
+
+impl PageText {
+    /// Page `number` with `text` read by `engine`, judged by the quality
+    /// check; no error, no geometry.
+    pub fn new(number: u32, text: impl Into<String>, engine: Engine) -> PageText {
+        let text = text.into();
+        let verdict = quality::assess(&text, None);
+        PageText {
+            number,
+            text,
+            engine,
+            ocr_confidence: None,
+            error: None,
+            quality: verdict.quality,
+            quality_note: verdict.reason,
+            lines: Vec::new(),
+        }
+    }
 }
 
 /// Why a file could not be decoded at all. The `Display` form is the
@@ -119,51 +159,6 @@ pub fn decode(bytes: &[u8], opts: &DecodeOptions) -> Result<DecodedPdf, PdfError
         Ok(result) => result,
         Err(message) => Err(PdfError::Crashed(format!("PDF reader panicked: {message}"))),
     }
-}
-
-/// Whether `text` is a usable text layer: some letters, no runs of U+FFFD,
-/// no unmapped-font marker such as "?Identity-H", not mostly control
-/// characters or symbols. The OCR stage uses it too.
-pub fn is_usable_text(text: &str) -> bool {
-    if text.contains("?Identity-H") || text.contains("?Identity-V") {
-        return false;
-    }
-    let mut nonspace = 0usize;
-    let mut letters = 0usize;
-    let mut replacement = 0usize;
-    let mut control = 0usize;
-    let mut run = 0usize;
-    let mut longest_run = 0usize;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            continue;
-        }
-        nonspace += 1;
-        if c == '\u{FFFD}' {
-            replacement += 1;
-            run += 1;
-            longest_run = longest_run.max(run);
-            continue;
-        }
-        run = 0;
-        if c.is_alphabetic() {
-            letters += 1;
-        } else if c.is_control() {
-            control += 1;
-        }
-    }
-    if nonspace == 0 || letters == 0 {
-        return false;
-    }
-    if longest_run >= 3 || replacement * 20 > nonspace {
-        return false;
-    }
-    if control * 10 > nonspace {
-        return false;
-    }
-    // "Almost no letters": glyph codes mapped to digits and punctuation.
-    // A short page (a slide with "2022" on it) is left alone.
-    !(nonspace >= 40 && letters * 10 < nonspace)
 }
 
 // ---------------------------------------------------------------------------
@@ -286,7 +281,7 @@ fn classify_load_error(bytes: &[u8], err: &lopdf::Error, password_given: bool) -
         lopdf::Error::InvalidPassword | lopdf::Error::Decryption(lopdf::encryption::DecryptionError::IncorrectPassword) => {
             return if password_given { PdfError::WrongPassword } else { PdfError::PasswordProtected };
         }
-        lopdf::Error::Decryption(e) => return PdfError::UnsupportedEncryption(e.to_string()),
+        lopdf::Error::Decryption(e) => return PdfError::UnsupportedEncryption(reasons::decryption(e)),
         lopdf::Error::UnsupportedSecurityHandler(name) => {
             return PdfError::UnsupportedEncryption(format!(
                 "security handler /{}",
@@ -316,7 +311,7 @@ fn classify_load_error(bytes: &[u8], err: &lopdf::Error, password_given: bool) -
     if !has_trailer {
         return PdfError::Damaged("no trailer".into());
     }
-    PdfError::Damaged(error_chain(err))
+    PdfError::Damaged(reason(err))
 }
 
 /// `err` and its sources on one line.
@@ -376,7 +371,7 @@ fn decode_sniffed(bytes: &[u8], opts: &DecodeOptions) -> Result<DecodedPdf, PdfE
     }
 
     let mut fallback = Fallback::new(bytes, &doc, doc.was_encrypted() || doc.xref_recovery.is_some());
-    let mut fonts = layout::FontCache::default();
+    let mut fonts = fonts::FontCache::default();
     let mut pages = Vec::with_capacity(page_ids.len());
     for (&number, &page_id) in &page_ids {
         pages.push(decode_page(&doc, number, page_id, opts, &mut fallback, &mut fonts));
@@ -386,18 +381,49 @@ fn decode_sniffed(bytes: &[u8], opts: &DecodeOptions) -> Result<DecodedPdf, PdfE
     Ok(DecodedPdf { page_count: pages.len() as u32, title, producer, pages, warnings })
 }
 
+/// What the first engine read of a page.
+struct FirstRead {
+    text: String,
+    lines: Vec<TextLine>,
+    /// Codes drawn and unmapped, when the layout extractor read the page.
+    glyphs: Option<quality::Glyphs>,
+    errors: Vec<String>,
+    over_limit: bool,
+}
+
 /// The text of a page, one text line a line, and the problems met: the
 /// layout-following extractor ([`layout`]), or lopdf's `extract_text` when
 /// that cannot read the page (or panics on it).
 fn lopdf_page_text<'a>(
-    doc: &'a Document, number: u32, page_id: ObjectId, opts: &DecodeOptions, fonts: &mut layout::FontCache<'a>,
-) -> (String, Vec<String>, bool) {
+    doc: &'a Document, number: u32, page_id: ObjectId, opts: &DecodeOptions, fonts: &mut fonts::FontCache<'a>,
+) -> FirstRead {
     let is_over_limit =
         |e: &lopdf::Error| matches!(e, lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }));
     match quietly(|| layout::page_text(doc, page_id, opts.max_decompressed, fonts)) {
-        Ok(Ok(page)) => return (page.text, page.errors, page.over_limit),
+        Ok(Ok(page)) => {
+            let glyphs = quality::Glyphs {
+                codes: page.glyphs.codes,
+                unmapped: page.glyphs.unmapped,
+                invisible: page.glyphs.invisible,
+            };
+            return FirstRead {
+                text: page.text,
+                lines: page.lines,
+                glyphs: Some(glyphs),
+                errors: page.errors,
+                over_limit: page.over_limit,
+            };
+        }
         // Over the limit: lopdf's extractor would only say so again.
-        Ok(Err(e)) if is_over_limit(&e) => return (String::new(), vec![error_chain(&e)], true),
+        Ok(Err(e)) if is_over_limit(&e) => {
+            return FirstRead {
+                text: String::new(),
+                lines: Vec::new(),
+                glyphs: None,
+                errors: vec![reason(&e)],
+                over_limit: true,
+            }
+        }
         Ok(Err(_)) | Err(_) => {}
     }
     let mut text = String::new();
@@ -405,63 +431,76 @@ fn lopdf_page_text<'a>(
     let mut over_limit = false;
     for chunk in doc.extract_text_chunks_with_limit(&[number], opts.max_decompressed) {
         match chunk {
-            Ok(t) => text.push_str(&t),
+            Ok(t) => text.push_str(&visible_text(&t)),
             Err(e) => {
-                over_limit |= matches!(e, lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }));
-                let m = error_chain(&e);
+                over_limit |= is_over_limit(&e);
+                let m = reason(&e);
                 if !errors.contains(&m) {
                     errors.push(m);
                 }
             }
         }
     }
-    (text, errors, over_limit)
+    FirstRead { text, lines: Vec::new(), glyphs: None, errors, over_limit }
 }
 
 fn decode_page<'a>(
     doc: &'a Document, number: u32, page_id: ObjectId, opts: &DecodeOptions, fallback: &mut Fallback,
-    fonts: &mut layout::FontCache<'a>,
+    fonts: &mut fonts::FontCache<'a>,
 ) -> PageText {
-    let (text, errors, over_limit) = lopdf_page_text(doc, number, page_id, opts, fonts);
-    let page = |text: String, engine: Engine, error: Option<String>| PageText {
+    let first = lopdf_page_text(doc, number, page_id, opts, fonts);
+    let verdict = quality::assess(&first.text, first.glyphs);
+    let page = |text: String, engine: Engine, error: Option<String>, verdict: quality::Verdict| PageText {
         number,
         text,
         engine,
         ocr_confidence: None,
         error,
+        quality: verdict.quality,
+        quality_note: verdict.reason,
+        lines: Vec::new(),
     };
-    let usable = is_usable_text(&text);
-    if usable && errors.is_empty() {
-        return page(text, Engine::Lopdf, None);
+    if verdict.quality == Quality::Good && first.errors.is_empty() {
+        return PageText { lines: first.lines, ..page(first.text, Engine::Lopdf, None, verdict) };
     }
-    // lopdf's text is unusable, or some of it could not be decoded (a font
-    // without a usable encoding): ask pdf-extract, unless the page is over
-    // the decompression limit or plainly has no text to find.
-    let try_second = !over_limit && (!errors.is_empty() || page_may_have_text(doc, page_id, opts.max_decompressed));
-    if try_second && !opts.second_engine && !usable {
-        return page(String::new(), Engine::None, Some(format!("page {number} {SECOND_ENGINE_OFF}")));
+    let good = verdict.quality == Quality::Good;
+    let has_text = verdict.quality != Quality::Empty;
+    // lopdf's text does not read well, or some of it could not be decoded
+    // (a font without a usable encoding): ask pdf-extract, unless the page
+    // is over the decompression limit or plainly has no text to find.
+    let try_second = !first.over_limit
+        && (!first.errors.is_empty() || has_text || page_may_have_text(doc, page_id, opts.max_decompressed));
+    if try_second && !opts.second_engine && !good {
+        if has_text {
+            return page(first.text, Engine::Lopdf, None, verdict);
+        }
+        return page(String::new(), Engine::None, Some(format!("page {number} {SECOND_ENGINE_OFF}")), verdict);
     }
     if try_second && opts.second_engine && form_cycle(doc, page_id) {
         // pdf-extract would recurse until the stack overflows (an abort no
         // catch_unwind can stop).
         let e = format!("page {number} unreadable: a Form XObject draws itself (reference cycle)");
-        return if usable { page(text, Engine::Lopdf, None) } else { page(String::new(), Engine::None, Some(e)) };
+        return if has_text { page(first.text, Engine::Lopdf, None, verdict) } else { page(String::new(), Engine::None, Some(e), verdict) };
     }
     if try_second && opts.second_engine {
         if let Some(second) = fallback.page_text(number) {
-            if is_usable_text(&second) && (!usable || letter_count(&second) > letter_count(&text)) {
-                return page(second, Engine::PdfExtract, None);
+            let second = visible_text(&second).into_owned();
+            let second_verdict = quality::assess(&second, None);
+            if second_verdict.quality == Quality::Good && (!good || letter_count(&second) > letter_count(&first.text)) {
+                return page(second, Engine::PdfExtract, None, second_verdict);
             }
         }
     }
-    if usable {
-        return page(text, Engine::Lopdf, None);
+    if has_text {
+        // The best text there is, flagged when it does not read well.
+        let lines = if good { first.lines } else { Vec::new() };
+        return PageText { lines, ..page(first.text, Engine::Lopdf, None, verdict) };
     }
-    if errors.is_empty() {
+    if first.errors.is_empty() {
         // No text layer (a scan) or text nobody can map: the OCR stage's.
-        page(String::new(), Engine::None, None)
+        page(String::new(), Engine::None, None, verdict)
     } else {
-        page(String::new(), Engine::None, Some(format!("page {number} unreadable: {}", errors.join("; "))))
+        page(String::new(), Engine::None, Some(format!("page {number} unreadable: {}", first.errors.join("; "))), verdict)
     }
 }
 
@@ -847,18 +886,6 @@ mod tests {
         assert!(e.starts_with("page 1 unreadable") && e.contains("limit"), "{e}");
         assert_eq!(d.pages[1].text.trim(), "Page two");
         assert_eq!(d.pages[1].error, None);
-    }
-
-    #[test]
-    fn pdf_usable_text() {
-        assert!(is_usable_text("Referat fra møte i NUIT"));
-        assert!(is_usable_text("side 2\n2022"));
-        assert!(!is_usable_text(""));
-        assert!(!is_usable_text("  \n "));
-        assert!(!is_usable_text("Møte \u{FFFD}\u{FFFD}\u{FFFD} i NUIT"));
-        assert!(!is_usable_text("?Identity-H Unimplemented?"));
-        assert!(!is_usable_text("1 4 .0 3 .2 0 2 4 ; ; 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 % % % %"));
-        assert!(!is_usable_text("\u{1}\u{2}\u{3}\u{4}a"));
     }
 
     #[test]

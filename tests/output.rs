@@ -64,7 +64,7 @@ fn ok_source(file: &str, sha: &str) -> Source {
 }
 
 fn pages(n: u32, engine: Engine) -> Vec<PageInfo> {
-    (1..=n).map(|page| PageInfo { page, engine, ocr_confidence: None, chars: 1000 }).collect()
+    (1..=n).map(|page| PageInfo { page, engine, quality: Default::default(), ocr_confidence: None, chars: 1000 }).collect()
 }
 
 /// An agenda (with participants and items), earlier minutes, and a memo

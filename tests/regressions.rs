@@ -15,7 +15,7 @@ fn fields(data: &[u8]) -> usize {
     let pages: Vec<PageText> = text
         .split('\u{c}')
         .enumerate()
-        .map(|(i, t)| PageText { number: i as u32 + 1, text: t.to_string(), engine: Engine::Lopdf, ocr_confidence: None, error: None })
+        .map(|(i, t)| PageText::new(i as u32 + 1, t.to_string(), Engine::Lopdf))
         .collect();
     let docs = motebok::read::read_file(&pages, &Rules::embedded());
     serde_json::to_vec(&docs).expect("documents serialise");

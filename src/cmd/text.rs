@@ -71,6 +71,9 @@ pub fn run(args: &TextArgs) -> i32 {
             if let Some(e) = &p.error {
                 eprintln!("motebok text: page {}: {e}", p.number);
             }
+            if let Some(why) = &p.quality_note {
+                eprintln!("motebok text: page {}: {} text ({why})", p.number, p.quality.as_str());
+            }
         }
     }
     EXIT_OK
@@ -88,6 +91,8 @@ fn json(file: &Path, decoded: &DecodedPdf, pages: &[&PageText]) -> String {
             serde_json::json!({
                 "page": p.number,
                 "engine": p.engine,
+                "quality": p.quality,
+                "quality_note": p.quality_note,
                 "ocr_confidence": p.ocr_confidence,
                 "error": p.error,
                 "text": p.text,
