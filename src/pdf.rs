@@ -35,6 +35,7 @@ mod fonts;
 mod layout;
 pub mod quality;
 mod reasons;
+mod repair;
 
 use reasons::reason;
 
@@ -234,6 +235,12 @@ fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// Numbers of the `N G obj` markers in `bytes`, in file order.
 fn object_markers(bytes: &[u8]) -> Vec<u32> {
+    object_markers_at(bytes).into_iter().map(|(n, _, _)| n).collect()
+}
+
+/// The `N G obj` markers in `bytes`, in file order: number, generation and
+/// where the object's body starts (just after `obj`).
+fn object_markers_at(bytes: &[u8]) -> Vec<(u32, u16, usize)> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(i) = find(&bytes[from..], b"obj") {
@@ -263,12 +270,16 @@ fn object_markers(bytes: &[u8]) -> Vec<u32> {
         if !skip_ws(&mut j) {
             continue;
         }
-        if digits(&mut j).is_none() || !skip_ws(&mut j) {
+        let Some(gen) = digits(&mut j) else { continue };
+        if !skip_ws(&mut j) {
             continue;
         }
         let Some(num) = digits(&mut j) else { continue };
-        if let Some(n) = std::str::from_utf8(num).ok().and_then(|s| s.parse().ok()) {
-            out.push(n);
+        let parse = |d: &[u8]| std::str::from_utf8(d).ok().and_then(|s| s.parse::<u64>().ok());
+        if let (Some(n), Some(g)) = (parse(num), parse(gen)) {
+            if let (Ok(n), Ok(g)) = (u32::try_from(n), u16::try_from(g)) {
+                out.push((n, g, at + 3));
+            }
         }
     }
     out
@@ -342,7 +353,9 @@ fn decode_sniffed(bytes: &[u8], opts: &DecodeOptions) -> Result<DecodedPdf, PdfE
         max_decompressed_size: Some(opts.max_decompressed),
         ..lopdf::LoadOptions::default()
     };
-    let doc = Document::load_mem_with_options(bytes, load).map_err(|e| classify_load_error(bytes, &e, opts.password.is_some()))?;
+    let doc = Document::load_mem_with_options(bytes, load.clone())
+        .map_err(|e| classify_load_error(bytes, &e, opts.password.is_some()))?;
+    let mut doc = repair::reload_if_dangling(doc, bytes, &load);
 
     // lopdf answers Ok with no objects when the password is missing or wrong.
     if doc.is_encrypted() || doc.encryption_state.is_none() && doc.trailer.has(b"Encrypt") {
@@ -360,6 +373,10 @@ fn decode_sniffed(bytes: &[u8], opts: &DecodeOptions) -> Result<DecodedPdf, PdfE
         Some(other) => warnings.push(format!("damaged cross-reference table: repaired ({other:?})")),
         None => {}
     }
+    let repairs = repair::repair(&mut doc, bytes);
+    let repaired = repairs.changed;
+    warnings.extend(repairs.warnings);
+    let doc = doc;
 
     let page_ids = doc.get_pages();
     if page_ids.is_empty() {
@@ -370,7 +387,7 @@ fn decode_sniffed(bytes: &[u8], opts: &DecodeOptions) -> Result<DecodedPdf, PdfE
         });
     }
 
-    let mut fallback = Fallback::new(bytes, &doc, doc.was_encrypted() || doc.xref_recovery.is_some());
+    let mut fallback = Fallback::new(bytes, &doc, repaired || doc.was_encrypted() || doc.xref_recovery.is_some());
     let mut fonts = fonts::FontCache::default();
     let mut pages = Vec::with_capacity(page_ids.len());
     for (&number, &page_id) in &page_ids {
@@ -476,7 +493,7 @@ fn decode_page<'a>(
         }
         return page(String::new(), Engine::None, Some(format!("page {number} {SECOND_ENGINE_OFF}")), verdict);
     }
-    if try_second && opts.second_engine && form_cycle(doc, page_id) {
+    if try_second && opts.second_engine && form_cycle(doc, page_id, opts.max_decompressed) {
         // pdf-extract would recurse until the stack overflows (an abort no
         // catch_unwind can stop).
         let e = format!("page {number} unreadable: a Form XObject draws itself (reference cycle)");
@@ -532,18 +549,29 @@ fn page_may_have_text(doc: &Document, page_id: ObjectId, limit: usize) -> bool {
     })
 }
 
-/// The XObject dictionaries of a resource dictionary (direct or referenced).
-fn xobjects_of<'a>(doc: &'a Document, resources: &'a Dictionary) -> Vec<&'a Object> {
-    match resources.get_deref(b"XObject", doc).and_then(Object::as_dict) {
-        Ok(x) => x.iter().map(|(_, v)| v).collect(),
-        Err(_) => Vec::new(),
+/// Whether a Form XObject the page draws draws itself, directly or
+/// through other forms (or forms nest absurdly deep). Only what a content
+/// stream draws (`/Name Do`) counts: a form that merely lists itself in its
+/// own `/Resources` is no cycle.
+fn form_cycle(doc: &Document, page_id: ObjectId, limit: usize) -> bool {
+    /// The forms `content` draws, looked up in `resources`.
+    fn drawn<'a>(doc: &'a Document, content: &[u8], resources: &[&'a Dictionary]) -> Vec<ObjectId> {
+        let names = drawn_names(content);
+        let mut out = Vec::new();
+        for res in resources {
+            let Ok(xobjects) = res.get_deref(b"XObject", doc).and_then(Object::as_dict) else { continue };
+            for name in &names {
+                if let Ok(Object::Reference(id)) = xobjects.get(name) {
+                    out.push(*id);
+                }
+            }
+        }
+        out
     }
-}
-
-/// Whether a Form XObject reachable from the page draws itself, directly or
-/// through other forms (or forms nest absurdly deep).
-fn form_cycle(doc: &Document, page_id: ObjectId) -> bool {
-    fn visit(doc: &Document, id: ObjectId, stack: &mut Vec<ObjectId>, done: &mut std::collections::HashSet<ObjectId>) -> bool {
+    fn visit(
+        doc: &Document, id: ObjectId, stack: &mut Vec<ObjectId>, done: &mut std::collections::HashSet<ObjectId>,
+        limit: usize,
+    ) -> bool {
         if stack.contains(&id) || stack.len() > 64 {
             return true;
         }
@@ -554,11 +582,11 @@ fn form_cycle(doc: &Document, page_id: ObjectId) -> bool {
         if !stream.dict.get(b"Subtype").and_then(Object::as_name).is_ok_and(|n| n == b"Form") {
             return false;
         }
+        let content = stream.get_plain_content_with_limit(limit).unwrap_or_default();
+        let resources: Vec<&Dictionary> =
+            stream.dict.get_deref(b"Resources", doc).and_then(Object::as_dict).into_iter().collect();
         stack.push(id);
-        let resources = stream.dict.get_deref(b"Resources", doc).and_then(Object::as_dict);
-        let cycle = resources.is_ok_and(|res| {
-            xobjects_of(doc, res).into_iter().any(|x| x.as_reference().is_ok_and(|child| visit(doc, child, stack, done)))
-        });
+        let cycle = drawn(doc, &content, &resources).into_iter().any(|child| visit(doc, child, stack, done, limit));
         stack.pop();
         done.insert(id);
         cycle
@@ -566,12 +594,29 @@ fn form_cycle(doc: &Document, page_id: ObjectId) -> bool {
     let Ok((resources, inherited)) = doc.get_page_resources(page_id) else { return false };
     let mut dicts: Vec<&Dictionary> = resources.into_iter().collect();
     dicts.extend(inherited.iter().filter_map(|id| doc.get_dictionary(*id).ok()));
+    let Ok(content) = doc.get_page_content_with_limit(page_id, limit) else { return false };
     let mut done = std::collections::HashSet::new();
-    dicts.iter().any(|res| {
-        xobjects_of(doc, res)
-            .into_iter()
-            .any(|x| x.as_reference().is_ok_and(|id| visit(doc, id, &mut Vec::new(), &mut done)))
-    })
+    drawn(doc, &content, &dicts).into_iter().any(|id| visit(doc, id, &mut Vec::new(), &mut done, limit))
+}
+
+/// The names a content stream draws with `Do`, read loosely (any `/Name`
+/// followed by `Do`), so that no parse error hides one.
+fn drawn_names(content: &[u8]) -> Vec<Vec<u8>> {
+    let tokens: Vec<&[u8]> = content
+        .split(|c| c.is_ascii_whitespace() || matches!(c, b'[' | b']' | b'(' | b')' | b'<' | b'>'))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut names: Vec<Vec<u8>> = Vec::new();
+    for pair in tokens.windows(2) {
+        if pair[1] == b"Do" {
+            if let Some(name) = pair[0].strip_prefix(b"/") {
+                if !names.iter().any(|n| n == name) {
+                    names.push(name.to_vec());
+                }
+            }
+        }
+    }
+    names
 }
 
 /// `/Title` and `/Producer` of the Info dictionary, as text (PDFDocEncoding,
