@@ -34,6 +34,7 @@ mod content;
 mod fonts;
 mod layout;
 pub mod quality;
+mod crypt;
 mod reasons;
 mod repair;
 
@@ -353,16 +354,28 @@ fn decode_sniffed(bytes: &[u8], opts: &DecodeOptions) -> Result<DecodedPdf, PdfE
         max_decompressed_size: Some(opts.max_decompressed),
         ..lopdf::LoadOptions::default()
     };
-    let doc = Document::load_mem_with_options(bytes, load.clone())
-        .map_err(|e| classify_load_error(bytes, &e, opts.password.is_some()))?;
-    let mut doc = repair::reload_if_dangling(doc, bytes, &load);
+    let needs_own_decryption = |e: &lopdf::Error| {
+        matches!(e, lopdf::Error::InvalidPassword | lopdf::Error::Decryption(_))
+    };
+    let (mut doc, decrypted_here) = match Document::load_mem_with_options(bytes, load.clone()) {
+        // lopdf answers Ok with no objects when it cannot authenticate.
+        Ok(doc) if doc.is_encrypted() || doc.encryption_state.is_none() && doc.trailer.has(b"Encrypt") => {
+            let (doc, warning) = load_decrypting(bytes, opts, &load)?;
+            (doc, Some(warning))
+        }
+        Ok(doc) => (repair::reload_if_dangling(doc, bytes, &load), None),
+        Err(e) if needs_own_decryption(&e) => match load_decrypting(bytes, opts, &load) {
+            Ok((doc, warning)) => (doc, Some(warning)),
+            Err(PdfError::PasswordProtected | PdfError::WrongPassword) => {
+                return Err(classify_load_error(bytes, &e, opts.password.is_some()))
+            }
+            Err(other) => return Err(other),
+        },
+        Err(e) => return Err(classify_load_error(bytes, &e, opts.password.is_some())),
+    };
+    let encrypted = decrypted_here.is_some() || doc.was_encrypted();
 
-    // lopdf answers Ok with no objects when the password is missing or wrong.
-    if doc.is_encrypted() || doc.encryption_state.is_none() && doc.trailer.has(b"Encrypt") {
-        return Err(if opts.password.is_some() { PdfError::WrongPassword } else { PdfError::PasswordProtected });
-    }
-
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = decrypted_here.into_iter().collect();
     match doc.xref_recovery {
         Some(lopdf::xref::XrefRecovery::Reconstructed) => warnings.push(
             "damaged cross-reference table: rebuilt by scanning the file for objects".to_string(),
@@ -373,7 +386,7 @@ fn decode_sniffed(bytes: &[u8], opts: &DecodeOptions) -> Result<DecodedPdf, PdfE
         Some(other) => warnings.push(format!("damaged cross-reference table: repaired ({other:?})")),
         None => {}
     }
-    let repairs = repair::repair(&mut doc, bytes);
+    let repairs = repair::repair(&mut doc, bytes, encrypted);
     let repaired = repairs.changed;
     warnings.extend(repairs.warnings);
     let doc = doc;
@@ -387,7 +400,7 @@ fn decode_sniffed(bytes: &[u8], opts: &DecodeOptions) -> Result<DecodedPdf, PdfE
         });
     }
 
-    let mut fallback = Fallback::new(bytes, &doc, repaired || doc.was_encrypted() || doc.xref_recovery.is_some());
+    let mut fallback = Fallback::new(bytes, &doc, repaired || encrypted || doc.xref_recovery.is_some());
     let mut fonts = fonts::FontCache::default();
     let mut pages = Vec::with_capacity(page_ids.len());
     for (&number, &page_id) in &page_ids {
@@ -396,6 +409,49 @@ fn decode_sniffed(bytes: &[u8], opts: &DecodeOptions) -> Result<DecodedPdf, PdfE
 
     let (title, producer) = info_strings(&doc);
     Ok(DecodedPdf { page_count: pages.len() as u32, title, producer, pages, warnings })
+}
+
+/// Load an encrypted file lopdf would not open: `/Encrypt` hidden, every
+/// object decrypted here ([`crypt`]).
+fn load_decrypting(bytes: &[u8], opts: &DecodeOptions, load: &lopdf::LoadOptions) -> Result<(Document, String), PdfError> {
+    let given = opts.password.is_some();
+    let hidden = crypt::hide_encrypt(bytes);
+    let options = lopdf::LoadOptions { password: None, filter: Some(crypt::hide_object_streams), ..load.clone() };
+    let mut doc = Document::load_mem_with_options(&hidden, options).map_err(|e| classify_load_error(bytes, &e, given))?;
+    let (encrypt_id, encrypt) = match doc.trailer.get(b"Encrypx") {
+        Ok(Object::Reference(id)) => (Some(*id), doc.get_dictionary(*id).ok().cloned()),
+        Ok(Object::Dictionary(d)) => (None, Some(d.clone())),
+        _ => (None, None),
+    };
+    let encrypt = encrypt.ok_or_else(|| PdfError::Damaged("the encryption dictionary is missing".into()))?;
+    let id0 = doc
+        .trailer
+        .get(b"ID")
+        .and_then(Object::as_array)
+        .ok()
+        .and_then(|a| a.first())
+        .and_then(|o| o.as_str().ok())
+        .map(<[u8]>::to_vec)
+        .unwrap_or_default();
+    // The password given, else (as lopdf does first) the empty one.
+    let key = crypt::key(&doc, &encrypt, &id0, opts.password.as_deref().unwrap_or(""))
+        .or_else(|f| if given && f == crypt::Failure::WrongPassword { crypt::key(&doc, &encrypt, &id0, "") } else { Err(f) })
+        .map_err(|f| match f {
+        crypt::Failure::WrongPassword if given => PdfError::WrongPassword,
+        crypt::Failure::WrongPassword => PdfError::PasswordProtected,
+        crypt::Failure::Unsupported(what) => PdfError::UnsupportedEncryption(what),
+        crypt::Failure::Damaged(what) => PdfError::Damaged(format!("encryption dictionary: {what}")),
+    })?;
+    key.decrypt_document(&mut doc, encrypt_id, opts.max_decompressed);
+    if let Some(id) = encrypt_id {
+        doc.objects.remove(&id);
+    }
+    doc.trailer.remove(b"Encrypx");
+    let warning = format!(
+        "encryption dictionary out of the standard ({}): decrypted as poppler and qpdf do",
+        crypt::oddities(&doc, &encrypt, &key)
+    );
+    Ok((doc, warning))
 }
 
 /// What the first engine read of a page.

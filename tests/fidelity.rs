@@ -182,3 +182,26 @@ fn text_command() {
     let (code, _, err) = run(&["--pages", "x"]);
     assert_eq!(code, Some(2), "{err}");
 }
+
+/// Every standard security handler revision opens with the empty user
+/// password; files lopdf alone refuses (no /ID, a /Perms that does not check
+/// out) are opened as poppler opens them, with a warning.
+#[test]
+fn empty_user_password_opens_every_revision() {
+    for c in cases().into_iter().filter(|c| c.name.contains("password") || c.name.contains("no-id") || c.name.contains("perms")) {
+        let d = decode(&c.bytes, &DecodeOptions::default()).unwrap_or_else(|e| panic!("{}: {e}", c.name));
+        assert_eq!(words(&text_of(&d)), words(&c.expected), "{}", c.name);
+        let lopdf_alone = lopdf::Document::load_mem(&c.bytes).map(|doc| doc.get_pages().len()).unwrap_or(0);
+        if c.name.contains("no-id") || c.name.contains("perms") {
+            assert_eq!(lopdf_alone, 0, "{}: lopdf opens it by itself now; the case no longer tests our decryption", c.name);
+            assert!(d.warnings.iter().any(|w| w.contains("encryption")), "{}: {:?}", c.name, d.warnings);
+        } else {
+            assert_eq!(lopdf_alone, 1, "{}", c.name);
+        }
+    }
+    // A wrong password is still wrong.
+    let c = case("aes256-r6-bad-perms");
+    let wrong = DecodeOptions { password: Some("guess".into()), ..DecodeOptions::default() };
+    let d = decode(&c.bytes, &wrong);
+    assert!(d.is_ok(), "the empty user password opens it whatever is given: {:?}", d.err());
+}

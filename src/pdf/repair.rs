@@ -37,10 +37,12 @@ pub(super) struct Repairs {
 }
 
 /// Repair what can be repaired in place.
-pub(super) fn repair(doc: &mut Document, bytes: &[u8]) -> Repairs {
+/// (`encrypted`: the file's bytes are ciphertext, so no stream is read again
+/// from them.)
+pub(super) fn repair(doc: &mut Document, bytes: &[u8], encrypted: bool) -> Repairs {
     let mut warnings = Vec::new();
     let renamed = full_filter_names(doc);
-    if !doc.was_encrypted() {
+    if !encrypted {
         let reread = reread_streams(doc, bytes);
         if reread > 0 {
             warnings.push(format!(

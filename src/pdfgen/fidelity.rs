@@ -512,6 +512,116 @@ fn form_lists_itself() -> Case {
     }
 }
 
+/// How a case is encrypted.
+#[derive(Clone, Copy)]
+enum Crypt {
+    Rc4_40,
+    Rc4_128,
+    Aes128,
+    Aes256R5,
+    Aes256R6,
+}
+
+/// `LINES` in Helvetica, encrypted by lopdf with an empty user password
+/// and owner password `owner`; `tweak` then edits the document (the
+/// `/Encrypt` dictionary's id is passed) before it is written.
+#[allow(deprecated)]
+fn encrypted(crypt: Crypt, file_id: &[u8], tweak: impl Fn(&mut lopdf::Document, lopdf::ObjectId)) -> Vec<u8> {
+    use lopdf::encryption::crypt_filters::{Aes128CryptFilter, Aes256CryptFilter, CryptFilter};
+    use lopdf::encryption::{EncryptionState, EncryptionVersion, Permissions};
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+    let Ok(mut doc) = lopdf::Document::load_mem(&raw_pdf(&helvetica_objects())) else { return Vec::new() };
+    let id = lopdf::Object::String(file_id.to_vec(), lopdf::StringFormat::Hexadecimal);
+    doc.trailer.set("ID", vec![id.clone(), id]);
+    let key = [0x5Au8; 32];
+    let aes128: Arc<dyn CryptFilter> = Arc::new(Aes128CryptFilter);
+    let aes256: Arc<dyn CryptFilter> = Arc::new(Aes256CryptFilter);
+    let (owner_password, user_password, permissions) = ("owner", "", Permissions::all());
+    let version = match crypt {
+        Crypt::Rc4_40 => EncryptionVersion::V1 { document: &doc, owner_password, user_password, permissions },
+        Crypt::Rc4_128 => EncryptionVersion::V2 { document: &doc, owner_password, user_password, key_length: 128, permissions },
+        Crypt::Aes128 => EncryptionVersion::V4 {
+            document: &doc,
+            encrypt_metadata: true,
+            crypt_filters: BTreeMap::from([(b"StdCF".to_vec(), aes128)]),
+            stream_filter: b"StdCF".to_vec(),
+            string_filter: b"StdCF".to_vec(),
+            owner_password,
+            user_password,
+            permissions,
+        },
+        Crypt::Aes256R5 => EncryptionVersion::R5 {
+            encrypt_metadata: true,
+            crypt_filters: BTreeMap::from([(b"StdCF".to_vec(), aes256)]),
+            file_encryption_key: &key,
+            stream_filter: b"StdCF".to_vec(),
+            string_filter: b"StdCF".to_vec(),
+            owner_password,
+            user_password,
+            permissions,
+        },
+        Crypt::Aes256R6 => EncryptionVersion::V5 {
+            encrypt_metadata: true,
+            crypt_filters: BTreeMap::from([(b"StdCF".to_vec(), aes256)]),
+            file_encryption_key: &key,
+            stream_filter: b"StdCF".to_vec(),
+            string_filter: b"StdCF".to_vec(),
+            owner_password,
+            user_password,
+            permissions,
+        },
+    };
+    let Ok(state) = EncryptionState::try_from(version) else { return Vec::new() };
+    if doc.encrypt(&state).is_err() {
+        return Vec::new();
+    }
+    if let Ok(lopdf::Object::Reference(encrypt_id)) = doc.trailer.get(b"Encrypt").cloned() {
+        tweak(&mut doc, encrypt_id);
+    }
+    let mut out = Vec::new();
+    let _ = doc.save_to(&mut out);
+    out
+}
+
+fn encrypted_case(
+    name: &'static str, what: &'static str, crypt: Crypt, tweak: impl Fn(&mut lopdf::Document, lopdf::ObjectId),
+) -> Case {
+    let bytes = encrypted(crypt, b"motebok-fidelity", tweak);
+    Case { name, what, bytes, expected: expected_text(), readable: true, poppler_reads: true }
+}
+
+fn encryption_cases() -> Vec<Case> {
+    let none = |_: &mut lopdf::Document, _| {};
+    vec![
+        encrypted_case("rc4-40-empty-password", "RC4 40-bit (revision 2), empty user password", Crypt::Rc4_40, none),
+        encrypted_case("rc4-128-empty-password", "RC4 128-bit (revision 3), empty user password", Crypt::Rc4_128, none),
+        encrypted_case("aes128-empty-password", "AES-128 (revision 4), empty user password", Crypt::Aes128, none),
+        encrypted_case("aes256-r5-empty-password", "AES-256 (revision 5), empty user password", Crypt::Aes256R5, none),
+        encrypted_case("aes256-r6-empty-password", "AES-256 (revision 6), empty user password", Crypt::Aes256R6, none),
+        encrypted_case(
+            "aes256-r6-bad-perms",
+            "AES-256 (revision 6), empty user password, a /Perms entry that does not check out (poppler ignores it)",
+            Crypt::Aes256R6,
+            |doc, id| {
+                if let Ok(dict) = doc.get_object_mut(id).and_then(lopdf::Object::as_dict_mut) {
+                    dict.set("Perms", lopdf::Object::String(vec![0; 16], lopdf::StringFormat::Hexadecimal));
+                }
+            },
+        ),
+        Case {
+            name: "rc4-128-no-id",
+            what: "RC4 128-bit, empty user password, no /ID in the trailer (the key made with an empty ID)",
+            bytes: encrypted(Crypt::Rc4_128, b"", |doc, _| {
+                doc.trailer.remove(b"ID");
+            }),
+            expected: expected_text(),
+            readable: true,
+            poppler_reads: true,
+        },
+    ]
+}
+
 /// Every case.
 pub fn cases() -> Vec<Case> {
     vec![
@@ -533,4 +643,7 @@ pub fn cases() -> Vec<Case> {
         abbreviated_filters(),
         form_lists_itself(),
     ]
+    .into_iter()
+    .chain(encryption_cases())
+    .collect()
 }
