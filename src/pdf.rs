@@ -96,12 +96,17 @@ pub struct PageText {
     pub quality_note: Option<String>,
     /// The lines of `text` with where they sit on the page, one per line,
     /// when the layout extractor read the page (empty for the other
-    /// engines).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// engines). [`PageText::line_text`] gives a line's text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "layout::line_codec")]
     pub lines: Vec<TextLine>,
 }
 
 impl PageText {
+    /// The text of `line`, one of this page's [`PageText::lines`].
+    pub fn line_text(&self, line: &TextLine) -> &str {
+        self.text.get(line.start as usize..line.end as usize).unwrap_or("")
+    }
+
     /// Page `number` with `text` read by `engine`, judged by the quality
     /// check; no error, no geometry.
     pub fn new(number: u32, text: impl Into<String>, engine: Engine) -> PageText {
@@ -560,7 +565,9 @@ fn decode_page<'a>(
             let second = visible_text(&second).into_owned();
             let second_verdict = quality::assess(&second, None);
             if second_verdict.quality == Quality::Good && (!good || letter_count(&second) > letter_count(&first.text)) {
-                return page(second, Engine::PdfExtract, None, second_verdict);
+                // Say why the first engine's text was set aside.
+                let note = verdict.reason.map(|why| format!("layout extractor's text not used ({why}); read by pdf-extract"));
+                return PageText { quality_note: note, ..page(second, Engine::PdfExtract, None, second_verdict) };
             }
         }
     }

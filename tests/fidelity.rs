@@ -131,7 +131,7 @@ fn lines_carry_geometry() {
     let c = case("type3-tounicode");
     let d = decode(&c.bytes, &DecodeOptions::default()).unwrap();
     let p = &d.pages[0];
-    let texts: Vec<&str> = p.lines.iter().map(|l| l.text.as_str()).collect();
+    let texts: Vec<&str> = p.lines.iter().map(|l| p.line_text(l)).collect();
     assert_eq!(texts, p.text.lines().collect::<Vec<_>>());
     assert_eq!(p.lines.len(), 4);
     for (i, l) in p.lines.iter().enumerate() {
@@ -141,6 +141,22 @@ fn lines_carry_geometry() {
         assert!((l.size - 12.0).abs() < 0.01, "{l:?}");
         assert!(!l.bold);
     }
+    // Across the worker boundary (JSON), to a hundredth of a point.
+    let back: motebok::pdf::PageText = serde_json::from_str(&serde_json::to_string(p).unwrap()).unwrap();
+    assert_eq!(back.lines.len(), p.lines.len());
+    for (a, b) in back.lines.iter().zip(&p.lines) {
+        assert_eq!((a.start, a.end, a.bold), (b.start, b.end, b.bold));
+        for (x, y) in [(a.x0, b.x0), (a.x1, b.x1), (a.baseline, b.baseline), (a.size, b.size)] {
+            assert!((x - y).abs() <= 0.005, "{a:?} {b:?}");
+        }
+    }
+    let bold = motebok::pdfgen::content_pdf(
+        lopdf::dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica-Bold" },
+        &[b"BT /F1 10 Tf 50.25 700.5 Td (Vedtak) Tj ET".to_vec()],
+    );
+    let d = decode(&bold, &DecodeOptions::default()).unwrap();
+    let l = d.pages[0].lines[0];
+    assert_eq!((d.pages[0].line_text(&l), l.bold, l.x0, l.baseline, l.size), ("Vedtak", true, 50.25, 700.5, 10.0));
 }
 
 #[test]

@@ -430,11 +430,13 @@ pub fn apply_with_progress(
                 if let Some(err) = page.error.take() {
                     decoded.warnings.push(format!("page {n}: {err}; its text was read by OCR instead"));
                 }
+                // Say why a text layer was set aside.
+                let replaced = page.quality_note.take().filter(|_| had_text).map(|why| format!("text layer not used ({why}); read by OCR"));
                 page.text = t.text;
                 page.engine = Engine::Ocr;
                 page.ocr_confidence = t.confidence;
                 page.quality = verdict.quality;
-                page.quality_note = verdict.reason;
+                page.quality_note = verdict.reason.or(replaced);
                 page.lines.clear();
             }
             // A blank page: nothing to read, nothing wrong.

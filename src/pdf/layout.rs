@@ -55,11 +55,13 @@ const MAX_SAVES: usize = 256;
 
 /// One line of a page's text and where it sits: device space of the page
 /// (PDF points, origin at the bottom left of the media box, the page's
-/// `/Rotate` not applied). `text` is the line exactly as in the page text;
-/// there is one `TextLine` per line of it, in the same order.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// `/Rotate` not applied). There is one `TextLine` per line of the page
+/// text, in the same order; [`super::PageText::line_text`] gives its text.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TextLine {
-    pub text: String,
+    /// Byte range of the line in the page's `text` (without its line break).
+    pub start: u32,
+    pub end: u32,
     /// Leftmost and rightmost x the line's glyphs reach (0 when the
     /// producer's matrices gave no usable geometry).
     pub x0: f32,
@@ -70,6 +72,60 @@ pub struct TextLine {
     pub size: f32,
     /// Every run of the line is set in a bold font.
     pub bold: bool,
+}
+
+/// Lines travel from the decoding workers as one string of integers (byte
+/// range, then x0, x1, baseline and size in hundredths of a point, then
+/// bold as 0/1; lines apart by `;`): a tenth of the JSON of objects, and
+/// quicker to read back.
+pub(crate) mod line_codec {
+    use super::TextLine;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(lines: &[TextLine], s: S) -> Result<S::Ok, S::Error> {
+        use std::fmt::Write;
+        let mut out = String::with_capacity(lines.len() * 32);
+        let centi = |v: f32| (v * 100.0).round() as i64;
+        for (i, l) in lines.iter().enumerate() {
+            if i > 0 {
+                out.push(';');
+            }
+            let _ = write!(
+                out,
+                "{} {} {} {} {} {} {}",
+                l.start,
+                l.end,
+                centi(l.x0),
+                centi(l.x1),
+                centi(l.baseline),
+                centi(l.size),
+                u8::from(l.bold)
+            );
+        }
+        s.serialize_str(&out)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<TextLine>, D::Error> {
+        let s = String::deserialize(d)?;
+        let mut lines = Vec::new();
+        for part in s.split(';').filter(|p| !p.is_empty()) {
+            let n: Vec<i64> = part.split(' ').map(|v| v.parse::<i64>()).collect::<Result<_, _>>().map_err(serde::de::Error::custom)?;
+            let [start, end, x0, x1, baseline, size, bold] = n[..] else {
+                return Err(serde::de::Error::custom("a line needs 7 numbers"));
+            };
+            let pt = |v: i64| v as f32 / 100.0;
+            lines.push(TextLine {
+                start: start as u32,
+                end: end as u32,
+                x0: pt(x0),
+                x1: pt(x1),
+                baseline: pt(baseline),
+                size: pt(size),
+                bold: bold != 0,
+            });
+        }
+        Ok(lines)
+    }
 }
 
 /// The text of one page, and the problems met decoding it.
@@ -216,13 +272,13 @@ impl Writer {
 
     /// Record the line `out[line_start..]` with its extent.
     fn finish_line(&mut self) {
-        let text = &self.out[self.line_start..];
-        if text.is_empty() {
+        if self.out.len() == self.line_start {
             return;
         }
         let e = self.extent.take().unwrap_or(Extent { x0: 0.0, x1: 0.0, baseline: 0.0, size: 0.0, bold: false });
         self.lines.push(TextLine {
-            text: text.to_string(),
+            start: self.line_start as u32,
+            end: self.out.len() as u32,
             x0: e.x0 as f32,
             x1: e.x1 as f32,
             baseline: e.baseline as f32,
