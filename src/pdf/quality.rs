@@ -58,7 +58,8 @@ impl Verdict {
     }
 }
 
-/// Letters common in Norwegian and English text alike.
+/// Letters common in Norwegian and English text alike (see [`latin_letter`]).
+#[cfg(test)]
 const COMMON: &str = "etaoinsrlhdkgm";
 /// Share of Latin letters [`COMMON`] must reach.
 const COMMON_FLOOR: f64 = 0.62;
@@ -69,47 +70,125 @@ const UNMAPPED_CEILING: f64 = 0.05;
 
 fn is_vowel(c: char) -> bool {
     matches!(
-        c.to_lowercase().next().unwrap_or(c),
+        c,
         'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'æ' | 'ø' | 'å' | 'é' | 'è' | 'ê' | 'ë' | 'á' | 'à' | 'â' | 'ä' | 'ó' | 'ò'
-            | 'ô' | 'ö' | 'ú' | 'ù' | 'û' | 'ü' | 'í' | 'ì' | 'î' | 'ï'
+            | 'ô' | 'ö' | 'ú' | 'ù' | 'û' | 'ü' | 'í' | 'ì' | 'î' | 'ï' | 'A' | 'E' | 'I' | 'O' | 'U' | 'Y' | 'Æ'
+            | 'Ø' | 'Å' | 'É' | 'È' | 'Ê' | 'Ë' | 'Á' | 'À' | 'Â' | 'Ä' | 'Ó' | 'Ò' | 'Ô' | 'Ö' | 'Ú' | 'Ù' | 'Û'
+            | 'Ü' | 'Í' | 'Ì' | 'Î' | 'Ï'
     )
+}
+
+/// Latin letters as counted by the letter-frequency test, and whether a
+/// letter is one of the [`COMMON`] ones.
+fn latin_letter(c: char) -> Option<bool> {
+    let lower = if c.is_ascii() { c.to_ascii_lowercase() } else { c.to_lowercase().next().unwrap_or(c) };
+    match lower {
+        'e' | 't' | 'a' | 'o' | 'i' | 'n' | 's' | 'r' | 'l' | 'h' | 'd' | 'k' | 'g' | 'm' => Some(true),
+        'a'..='z' | 'æ' | 'ø' | 'å' | 'é' | 'è' | 'ê' | 'ó' | 'ò' | 'ô' | 'ü' | 'ä' | 'ö' => Some(false),
+        _ => None,
+    }
 }
 
 /// Whether a run of letters and digits is shaped like a word, a number or
 /// a code ("A4", "HL7", "inf1000", "3b").
+#[cfg(test)]
 fn word_shaped(word: &str) -> bool {
-    let chars: Vec<char> = word.chars().collect();
-    // Letters and digits may sit side by side once: "HL7", "2022a", not "20L2".
-    let switches = chars.windows(2).filter(|w| w[0].is_alphabetic() != w[1].is_alphabetic()).count();
-    if switches > 1 {
-        return false;
+    shape(word).1
+}
+
+
+/// The letters of a run of letters and digits, and whether it is shaped
+/// like a word, a number or a code ("A4", "HL7", "inf1000", "3b").
+#[cfg(test)]
+fn shape(word: &str) -> (usize, bool) {
+    let mut w = Word::default();
+    for c in word.chars() {
+        if c.is_alphabetic() {
+            w.letter(c, c.is_uppercase(), c.is_lowercase());
+        } else {
+            w.digit();
+        }
     }
-    let letters: Vec<char> = chars.iter().copied().filter(|c| c.is_alphabetic()).collect();
-    if letters.len() <= 1 {
-        return true;
+    w.finish()
+}
+
+/// The shape of the word being read, one character at a time, without
+/// allocating: this runs on every word of every page.
+#[derive(Default)]
+struct Word {
+    /// Letter ↔ digit changes; the last character's kind (0 none, 1
+    /// letter, 2 digit).
+    switches: u32,
+    last_kind: u8,
+    letters: usize,
+    upper: usize,
+    uncased: bool,
+    first_upper: bool,
+    last_letter: char,
+    vowel: bool,
+    /// CamelCase so far: every capital after the first followed by two
+    /// small letters (`need_lower` still owed).
+    not_camel: bool,
+    need_lower: u8,
+}
+
+impl Word {
+    fn kind(&mut self, kind: u8) {
+        if self.last_kind != 0 && self.last_kind != kind {
+            self.switches += 1;
+        }
+        self.last_kind = kind;
     }
-    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
-    let cased = letters.iter().filter(|c| c.is_uppercase() || c.is_lowercase()).count();
-    if cased < letters.len() {
-        // Scripts without case: no shape to judge.
-        return true;
+
+    fn digit(&mut self) {
+        self.kind(2);
     }
-    let all_lower = upper == 0;
-    let all_upper = upper == letters.len();
-    let capitalised = letters[0].is_uppercase() && upper == 1;
-    let genitive = letters.len() >= 3
-        && letters[..letters.len() - 1].iter().all(|c| c.is_uppercase())
-        && letters[letters.len() - 1] == 's';
-    // "AllergyIntolerance": capitals each followed by two or more small letters.
-    let camel = letters[0].is_uppercase()
-        && letters.iter().enumerate().all(|(i, c)| {
-            c.is_lowercase() || letters.get(i + 1..i + 3).is_some_and(|n| n.iter().all(|c| c.is_lowercase()))
-        });
-    if !(all_lower || all_upper || capitalised || genitive || camel) {
-        return false;
+
+    fn letter(&mut self, c: char, is_upper: bool, is_lower: bool) {
+        self.kind(1);
+        if !is_upper && !is_lower {
+            self.uncased = true;
+        }
+        if self.letters == 0 {
+            self.first_upper = is_upper;
+        }
+        if is_upper {
+            self.upper += 1;
+            if self.need_lower > 0 {
+                self.not_camel = true;
+            }
+            self.need_lower = 2;
+        } else if is_lower {
+            self.need_lower = self.need_lower.saturating_sub(1);
+        }
+        self.vowel |= is_vowel(c);
+        self.last_letter = c;
+        self.letters += 1;
     }
-    // Acronyms and short abbreviations ("NRK", "kl", "nr", "Sth") need no vowel.
-    all_upper || genitive || letters.len() <= 3 || letters.iter().any(|&c| is_vowel(c))
+
+    /// The word's letters and whether it is well shaped; ready for the next.
+    fn finish(&mut self) -> (usize, bool) {
+        let w = std::mem::take(self);
+        let letters = w.letters;
+        // Letters and digits may sit side by side once: "HL7", "2022a", not "20L2".
+        if w.switches > 1 {
+            return (letters, false);
+        }
+        if letters <= 1 || w.uncased {
+            // Scripts without case: no shape to judge.
+            return (letters, true);
+        }
+        let camel = !w.not_camel && w.first_upper && w.need_lower == 0;
+        let all_lower = w.upper == 0;
+        let all_upper = w.upper == letters;
+        let capitalised = w.first_upper && w.upper == 1;
+        let genitive = letters >= 3 && w.last_letter == 's' && w.upper == letters - 1 && w.first_upper;
+        if !(all_lower || all_upper || capitalised || genitive || camel) {
+            return (letters, false);
+        }
+        // Acronyms and short abbreviations ("NRK", "kl", "nr", "Sth") need no vowel.
+        (letters, all_upper || genitive || letters <= 3 || w.vowel)
+    }
 }
 
 /// A word with a digit between letters ("g6ende") or a capital right after
@@ -136,8 +215,50 @@ pub fn assess(text: &str, glyphs: Option<Glyphs>) -> Verdict {
     let mut longest_run = 0usize;
     let mut latin = 0usize;
     let mut common = 0usize;
+    // Letters in words, and those in well-shaped words.
+    let mut word = Word::default();
+    let mut counted = 0usize;
+    let mut shaped = 0usize;
+    let mut end_word = |word: &mut Word| {
+        if word.last_kind != 0 {
+            let (n, ok) = word.finish();
+            counted += n;
+            shaped += if ok { n } else { 0 };
+        }
+    };
     for c in text.chars() {
+        if c.is_ascii() {
+            // The common case, without Unicode tables.
+            match c {
+                ' ' | '\n' | '\t' | '\r' | '\u{0C}' | '\u{0B}' => end_word(&mut word),
+                'a'..='z' | 'A'..='Z' => {
+                    nonspace += 1;
+                    run = 0;
+                    letters += 1;
+                    latin += 1;
+                    common += usize::from(matches!(
+                        c.to_ascii_lowercase(),
+                        'e' | 't' | 'a' | 'o' | 'i' | 'n' | 's' | 'r' | 'l' | 'h' | 'd' | 'k' | 'g' | 'm'
+                    ));
+                    word.letter(c, c.is_ascii_uppercase(), c.is_ascii_lowercase());
+                }
+                '0'..='9' => {
+                    nonspace += 1;
+                    run = 0;
+                    digits += 1;
+                    word.digit();
+                }
+                c => {
+                    nonspace += 1;
+                    run = 0;
+                    control += usize::from(c.is_ascii_control());
+                    end_word(&mut word);
+                }
+            }
+            continue;
+        }
         if c.is_whitespace() {
+            end_word(&mut word);
             continue;
         }
         nonspace += 1;
@@ -145,24 +266,28 @@ pub fn assess(text: &str, glyphs: Option<Glyphs>) -> Verdict {
             replacement += 1;
             run += 1;
             longest_run = longest_run.max(run);
+            end_word(&mut word);
             continue;
         }
         run = 0;
         if c.is_alphabetic() {
             letters += 1;
-            let lower = c.to_lowercase().next().unwrap_or(c);
-            if lower.is_ascii_lowercase() || "æøåéèêóòôüäö".contains(lower) {
+            if let Some(is_common) = latin_letter(c) {
                 latin += 1;
-                if COMMON.contains(lower) {
-                    common += 1;
-                }
+                common += usize::from(is_common);
             }
+            word.letter(c, c.is_uppercase(), c.is_lowercase());
         } else if c.is_numeric() {
             digits += 1;
-        } else if c.is_control() || ('\u{E000}'..='\u{F8FF}').contains(&c) {
-            control += 1;
+            word.digit();
+        } else {
+            if c.is_control() || ('\u{E000}'..='\u{F8FF}').contains(&c) {
+                control += 1;
+            }
+            end_word(&mut word);
         }
     }
+    end_word(&mut word);
     if let Some(g) = glyphs {
         if g.unmapped >= 10 && g.unmapped as f64 > UNMAPPED_CEILING * g.codes as f64 {
             return Verdict::poor(format!(
@@ -187,15 +312,6 @@ pub fn assess(text: &str, glyphs: Option<Glyphs>) -> Verdict {
         ));
     }
     if letters >= 60 {
-        let mut shaped = 0usize;
-        let mut counted = 0usize;
-        for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().any(char::is_alphabetic)) {
-            let n = word.chars().filter(|c| c.is_alphabetic()).count();
-            counted += n;
-            if word_shaped(word) {
-                shaped += n;
-            }
-        }
         if counted > 0 && (shaped as f64) < SHAPE_FLOOR * counted as f64 {
             return Verdict::poor(format!(
                 "letters that form no words: {:.0} % of them in misshapen words",
@@ -293,6 +409,17 @@ mod tests {
         assert_eq!(assess(text, ocr_layer).quality, Quality::Poor);
         let clean = "Valg av referenter. Dag Olav valgt ved akklamasjon på generalforsamlingen.\n";
         assert_eq!(assess(clean, ocr_layer).quality, Quality::Good);
+    }
+
+    #[test]
+    fn common_letters() {
+        for c in COMMON.chars() {
+            assert_eq!(latin_letter(c), Some(true), "{c}");
+            assert_eq!(latin_letter(c.to_ascii_uppercase()), Some(true), "{c}");
+        }
+        assert_eq!(latin_letter('q'), Some(false));
+        assert_eq!(latin_letter('Ø'), Some(false));
+        assert_eq!(latin_letter('ж'), None);
     }
 
     #[test]
