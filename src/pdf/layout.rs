@@ -108,11 +108,15 @@ pub(crate) mod line_codec {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<TextLine>, D::Error> {
         let s = String::deserialize(d)?;
         let mut lines = Vec::new();
+        lines.reserve(s.bytes().filter(|&b| b == b';').count() + 1);
         for part in s.split(';').filter(|p| !p.is_empty()) {
-            let n: Vec<i64> = part.split(' ').map(|v| v.parse::<i64>()).collect::<Result<_, _>>().map_err(serde::de::Error::custom)?;
-            let [start, end, x0, x1, baseline, size, bold] = n[..] else {
-                return Err(serde::de::Error::custom("a line needs 7 numbers"));
-            };
+            let mut n = [0i64; 7];
+            let mut fields = part.split(' ');
+            for slot in n.iter_mut() {
+                let field = fields.next().ok_or_else(|| serde::de::Error::custom("a line needs 7 numbers"))?;
+                *slot = field.parse::<i64>().map_err(serde::de::Error::custom)?;
+            }
+            let [start, end, x0, x1, baseline, size, bold] = n;
             let pt = |v: i64| v as f32 / 100.0;
             lines.push(TextLine {
                 start: start as u32,
