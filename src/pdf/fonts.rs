@@ -179,12 +179,7 @@ impl<'a> FontCache<'a> {
 /// `Calibri,Bold`, `…Black`, `…Heavy`, `…Semibold`), its descriptor's
 /// `/FontWeight` is 600 or more, or its ForceBold flag is set.
 fn is_bold(doc: &Document, font: &Dictionary) -> bool {
-    let descendant = font
-        .get_deref(b"DescendantFonts", doc)
-        .and_then(Object::as_array)
-        .ok()
-        .and_then(|a| a.first())
-        .and_then(|o| deref(doc, o).as_dict().ok());
+    let descendant = descendant(doc, font);
     let named = |d: &Dictionary| {
         d.get(b"BaseFont").and_then(Object::as_name).is_ok_and(|n| {
             let n = String::from_utf8_lossy(n).to_ascii_lowercase();
@@ -548,15 +543,18 @@ fn standard_table(font: &Dictionary) -> Option<Standard> {
     Some(Standard::Table(if bold { afm::HELVETICA_BOLD } else { afm::HELVETICA }))
 }
 
-/// `/W` and `/DW` of a Type0 font's descendant.
-fn cid_widths(doc: &Document, font: &Dictionary) -> Widths {
-    let descendant = font
-        .get_deref(b"DescendantFonts", doc)
+/// The CID font a Type0 font draws with (its first `/DescendantFonts`).
+fn descendant<'a>(doc: &'a Document, font: &'a Dictionary) -> Option<&'a Dictionary> {
+    font.get_deref(b"DescendantFonts", doc)
         .and_then(Object::as_array)
         .ok()
         .and_then(|a| a.first())
-        .and_then(|o| deref(doc, o).as_dict().ok());
-    let Some(cid) = descendant else { return Widths::Cid(Vec::new(), 1.0) };
+        .and_then(|o| deref(doc, o).as_dict().ok())
+}
+
+/// `/W` and `/DW` of a Type0 font's descendant.
+fn cid_widths(doc: &Document, font: &Dictionary) -> Widths {
+    let Some(cid) = descendant(doc, font) else { return Widths::Cid(Vec::new(), 1.0) };
     let default = cid.get(b"DW").ok().and_then(|o| num_deref(doc, o)).unwrap_or(1000.0) * 0.001;
     let mut ranges: Vec<(u32, u32, f32)> = Vec::new();
     if let Ok(w) = cid.get_deref(b"W", doc).and_then(Object::as_array) {
