@@ -3,6 +3,8 @@
 //! benchmarks from text, and for trying motebok on a text before a PDF of it
 //! exists; not a typesetter.
 
+pub mod fidelity;
+
 use lopdf::content::{Content, Operation};
 use lopdf::{dictionary, Dictionary, Document, Object, Stream};
 

@@ -8,6 +8,7 @@
 //! |---|---|---|
 //! | `file_failed` | error | the file could not be read at all |
 //! | `file_partial`, `file_no_text` | warning | some pages failed / no text layer |
+//! | `poor_text` | warning | pages whose text no engine reads well (the text-quality check flagged them) |
 //! | `date_outside_meeting_year` | error | the meeting date's year is not the year in the meeting label (6/2021 held 2022-…) |
 //! | `date_outside_sak_year` | error | no sak of the document has the year of the meeting date |
 //! | `sak_year_differs` | warning | an item's sak year, or a sak named in a participant note ("deltok t.o.m. sak 27/12" in a 2021 meeting), differs from the meeting's year |
@@ -184,6 +185,25 @@ pub fn build(records: &[&FileRecord], merged: &Merged) -> Report {
             Status::Partial => file_finding(&mut cx, Level::Warning, "file_partial", "some pages could not be read"),
             Status::NoText => file_finding(&mut cx, Level::Warning, "file_no_text", "no text layer"),
             Status::Ok => {}
+        }
+        let poor: Vec<u32> = rec.pages.iter().filter(|p| p.quality == crate::model::Quality::Poor).map(|p| p.page).collect();
+        if let Some(&first) = poor.first() {
+            let engines: std::collections::BTreeSet<&str> =
+                rec.pages.iter().filter(|p| p.quality == crate::model::Quality::Poor).map(|p| p.engine.as_str()).collect();
+            cx.findings.push(Finding {
+                level: Level::Warning,
+                code: "poor_text",
+                meeting: None,
+                file: Some(file_src.file.clone()),
+                doc: None,
+                page: Some(first),
+                sak: None,
+                message: format!(
+                    "text does not read well on pages {} (best text kept, from {}); values read from them may be wrong",
+                    crate::util::page_list(&poor),
+                    engines.into_iter().collect::<Vec<_>>().join(", ")
+                ),
+            });
         }
         let mut docs = Vec::new();
         for (i, d) in rec.documents.iter().enumerate() {

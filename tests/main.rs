@@ -9,6 +9,7 @@ mod batch;
 mod eval_matches_python;
 mod genre_variants;
 mod faults;
+mod fidelity;
 mod layout_variants;
 mod merge;
 mod operator;

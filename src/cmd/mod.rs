@@ -4,6 +4,7 @@
 
 mod eval;
 mod extract;
+mod text;
 mod worker;
 
 use clap::Parser;
@@ -51,6 +52,7 @@ pub fn main() -> i32 {
         }
         Some(Command::Extract(args)) => extract::run(&args),
         Some(Command::Eval(args)) => eval::run(&args),
+        Some(Command::Text(args)) => text::run(&args),
         Some(Command::Worker(args)) => worker::run(&args),
     }
 }

@@ -349,7 +349,7 @@ mod tests {
     use crate::model::Engine;
 
     fn page(number: u32, text: &str) -> PageText {
-        PageText { number, text: text.into(), engine: Engine::Lopdf, ocr_confidence: None, error: None }
+        PageText::new(number, text, Engine::Lopdf)
     }
 
     fn texts(lines: &[Line]) -> Vec<&str> {
