@@ -281,6 +281,43 @@ pub struct Rules {
     /// The furniture patterns as one set (one pass over a line for all of
     /// them); None if the set could not be built (then one by one).
     furniture_set: Option<regex::RegexSet>,
+    /// The decision vocabulary lower-cased once, for the hot path of
+    /// reading every sentence.
+    decision_lexicon: DecisionLexicon,
+}
+
+/// `[decisions]` of genre.toml, lower-cased and indexed.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionLexicon {
+    pub verbs: std::collections::HashSet<String>,
+    pub not_verbs: std::collections::HashSet<String>,
+    /// Verbs long enough to be matched with one letter wrong, as chars.
+    pub fuzzy: Vec<Vec<char>>,
+    pub phrases: Vec<String>,
+    pub subject_verbs: Vec<String>,
+    pub subjects: std::collections::HashSet<String>,
+    /// The last word of every decision and proposal opener, lower-cased.
+    pub opener_tails: Vec<String>,
+}
+
+impl DecisionLexicon {
+    fn of(d: &DecisionWords) -> DecisionLexicon {
+        let lower = |v: &[String]| v.iter().map(|w| w.to_lowercase()).collect::<Vec<_>>();
+        DecisionLexicon {
+            verbs: lower(&d.verbs).into_iter().collect(),
+            not_verbs: lower(&d.not_verbs).into_iter().collect(),
+            fuzzy: lower(&d.verbs).iter().filter(|v| v.chars().count() >= 7).map(|v| v.chars().collect()).collect(),
+            phrases: lower(&d.phrases),
+            subject_verbs: lower(&d.subject_verbs),
+            subjects: lower(&d.subjects).into_iter().collect(),
+            opener_tails: {
+                let mut t: Vec<String> = d.decision_openers.iter().chain(&d.proposed_openers).filter_map(|o| o.split_whitespace().last()).map(str::to_lowercase).filter(|w| w.chars().count() >= 2).collect();
+                t.sort();
+                t.dedup();
+                t
+            },
+        }
+    }
 }
 
 impl Rules {
@@ -359,6 +396,7 @@ impl Rules {
             .map(|t| t.chars().next().and_then(|c| c.to_lowercase().next()))
             .collect::<Option<Vec<char>>>();
         let furniture_set = regex::RegexSet::new(&labels.furniture.lines).ok();
+        let decision_lexicon = DecisionLexicon::of(&genre.decisions);
         Ok(Rules {
             months,
             bodies,
@@ -373,6 +411,7 @@ impl Rules {
             actors,
             title_initials,
             furniture_set,
+            decision_lexicon,
         })
     }
 
@@ -431,6 +470,11 @@ impl Rules {
     pub fn month(&self, name: &str) -> Option<u32> {
         let n = name.trim().trim_end_matches('.').to_lowercase();
         self.months.months.get(&n).copied()
+    }
+
+    /// The decision vocabulary, lower-cased and indexed.
+    pub fn decision_lexicon(&self) -> &DecisionLexicon {
+        &self.decision_lexicon
     }
 
     /// Whether `word` is a given name ("Marius", "Anne-Grethe": each part

@@ -251,6 +251,10 @@ pub fn decision_label<'a>(line: &'a str, rules: &Rules) -> Option<(DecisionLabel
 /// ("Styret fattet følgende enstemmige vedtak", "Byrådet innstiller til
 /// bystyret å fatte følgende vedtak:").
 pub fn opener_sentence(line: &str, rules: &Rules) -> Option<DecisionLabel> {
+    // A cheap test first: the line holds the last word of some opener.
+    if !rules.decision_lexicon().opener_tails.iter().any(|t| line.contains(t.as_str()) || t.char_indices().nth(1).is_some_and(|(i, _)| line.contains(&t[i..]))) {
+        return None;
+    }
     let t = line.trim().trim_end_matches([':', '.', ' ']).to_lowercase();
     let d = &rules.genre.decisions;
     if d.proposed_openers.iter().any(|o| t.ends_with(&o.to_lowercase())) {
