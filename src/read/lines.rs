@@ -56,41 +56,51 @@ impl Line {
 
 /// The clean lines of a file, in reading order, without empty lines.
 pub fn clean_pages(pages: &[PageText], rules: &Rules) -> Vec<Line> {
-    let repeated = repeated_edge_lines(pages);
-    let mut out: Vec<Line> = Vec::new();
-    for page in pages {
-        let raw: Vec<&str> = page.text.lines().collect();
-        let content: Vec<usize> = (0..raw.len()).filter(|&i| !tidy(raw[i]).is_empty()).collect();
-        let first = content.first().copied();
-        let last = content.last().copied();
-        let mut after_furniture = false;
-        let mut blank = true;
-        for (i, raw_line) in raw.iter().enumerate() {
-            let mut line = read_line(raw_line, page.number);
-            if line.text.is_empty() {
-                blank = true;
-                continue;
+    // Each page's lines, read once, empty lines dropped (a blank before a
+    // line is kept as its sign).
+    let read: Vec<Vec<Line>> = pages
+        .iter()
+        .map(|page| {
+            let mut lines = Vec::new();
+            let mut blank = true;
+            for raw in page.text.lines() {
+                let mut line = read_line(raw, page.number);
+                if line.text.is_empty() {
+                    blank = true;
+                    continue;
+                }
+                line.blank_before = blank;
+                blank = false;
+                lines.push(line);
             }
-            let at_edge = Some(i) == first || Some(i) == last;
-            let edge_band = content.iter().position(|&c| c == i).is_some_and(|k| k < 2 || k + 2 >= content.len());
-            if is_furniture(&line.text, rules)
-                || (at_edge && is_page_number(&line.text))
-                || (edge_band && repeated.contains_key(&shape(&line.text)))
-            {
+            lines
+        })
+        .collect();
+    let repeated = repeated_edge_lines(&read);
+    let mut out: Vec<Line> = Vec::new();
+    for lines in read {
+        let n = lines.len();
+        let mut after_furniture = false;
+        let mut blank_carried = false;
+        for (k, mut line) in lines.into_iter().enumerate() {
+            let at_edge = k == 0 || k + 1 == n;
+            let edge_band = k < 2 || k + 2 >= n;
+            if is_furniture(&line.text, rules) || (at_edge && is_page_number(&line.text)) || (edge_band && repeated.contains(&shape(&line.text))) {
                 // A running header (the body's name) printed beside the
                 // page number is furniture too.
                 if out.last().is_some_and(|l| is_running_header(&l.text, rules)) {
                     out.pop();
                 }
                 after_furniture = true;
+                blank_carried |= line.blank_before;
                 continue;
             }
             if after_furniture && is_running_header(&line.text, rules) {
                 continue;
             }
             after_furniture = false;
-            line.blank_before = blank;
-            blank = false;
+            line.blank_before |= blank_carried || k == 0;
+            blank_carried = false;
             out.push(line);
         }
     }
@@ -115,7 +125,11 @@ fn read_line(raw: &str, page: u32) -> Line {
     let indent = raw.chars().take_while(|c| c.is_whitespace()).count().min(u16::MAX as usize) as u16;
     let trimmed = raw.trim();
     let (bullet, body) = strip_bullet(trimmed);
-    let cells: Vec<String> = split_cells(body).into_iter().map(tidy).filter(|c| !c.is_empty()).collect();
+    let cells: Vec<String> = if body.contains("   ") || body.contains('\t') {
+        split_cells(body).into_iter().map(tidy).filter(|c| !c.is_empty()).collect()
+    } else {
+        Vec::new()
+    };
     let text = tidy(trimmed);
     Line { cells: if cells.len() > 1 { cells } else { Vec::new() }, text, page, indent, bullet, blank_before: false, short: false }
 }
@@ -188,19 +202,18 @@ fn shape(text: &str) -> String {
 /// repeated as a running header), by shape. Only files of three pages or
 /// more have them; a shape must be on at least three pages and on more
 /// than half of them.
-fn repeated_edge_lines(pages: &[PageText]) -> HashMap<String, usize> {
-    let with_text = pages.iter().filter(|p| p.text.lines().any(|l| !l.trim().is_empty())).count();
+fn repeated_edge_lines(pages: &[Vec<Line>]) -> std::collections::HashSet<String> {
+    let with_text = pages.iter().filter(|p| !p.is_empty()).count();
     if with_text < 3 {
-        return HashMap::new();
+        return Default::default();
     }
     let mut counts: HashMap<String, usize> = HashMap::new();
-    for p in pages {
-        let lines: Vec<String> = p.text.lines().map(tidy).filter(|l| !l.is_empty()).collect();
+    for lines in pages {
         let n = lines.len();
         let mut seen: Vec<String> = Vec::new();
         for (k, l) in lines.iter().enumerate() {
             if k < 2 || k + 2 >= n {
-                let s = shape(l);
+                let s = shape(&l.text);
                 // Short shapes (a lone letter, a page number) say nothing.
                 if s.chars().count() >= 4 && !seen.contains(&s) {
                     seen.push(s);
@@ -211,8 +224,7 @@ fn repeated_edge_lines(pages: &[PageText]) -> HashMap<String, usize> {
             *counts.entry(s).or_default() += 1;
         }
     }
-    counts.retain(|_, n| *n >= 3 && *n * 2 > with_text);
-    counts
+    counts.into_iter().filter(|(_, n)| *n >= 3 && *n * 2 > with_text).map(|(s, _)| s).collect()
 }
 
 /// Plain text as the lines of one page (tidied, empty lines dropped), with

@@ -44,7 +44,8 @@ pub fn read_participants(title: &[Line], lines: &[Line], stop: usize, minutes: b
     // Signatories after the saker ("Signert av", "Henrik Liodden, Parafer").
     let mut i = stop;
     while i < lines.len() {
-        if let Some((section, first, used)) = heading_at(lines, i, cx).filter(|(s, _, _)| is_signature(s, cx)) {
+        let signed = crate::rules::labels::strip_label(lines[i].content(), &cx.rules.genre.participants.signatories).is_some();
+        if let Some((section, first, used)) = signed.then(|| heading_at(lines, i, cx)).flatten().filter(|(s, _, _)| is_signature(s, cx)) {
             let end = section_end(lines, i + used, lines.len(), cx);
             read_section(&section, first.as_deref(), &lines[i + used..end], minutes, cx, &mut out);
             i = end.max(i + used);
@@ -73,8 +74,14 @@ fn heading_at(lines: &[Line], i: usize, cx: &Cx) -> Option<(Section, Option<Stri
         if i + span > lines.len() {
             break;
         }
-        let parts: Vec<&str> = lines[i..i + span].iter().map(|l| l.content()).collect();
-        let joined = join_lines(&parts);
+        // A wrapped name: the line is the start of a secretariat's name.
+        if span == 2 {
+            let lower = line.to_lowercase();
+            if lower.is_empty() || !cx.rules.bodies.secretariat.names.iter().any(|n| n.to_lowercase().starts_with(&lower) && n.len() > line.len()) {
+                break;
+            }
+        }
+        let joined = if span == 1 { line.to_string() } else { join_lines(&[line, lines[i + 1].content()]) };
         if let Some((name, rest)) = labels::secretariat_heading(&joined, cx.rules) {
             // A wrapped heading must be the heading alone.
             if span == 2 && !rest.is_empty() {
