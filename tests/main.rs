@@ -22,4 +22,5 @@ mod robustness;
 mod rules_override;
 mod seed_quirks;
 mod sqlite;
+mod tables;
 mod unseen_layouts;

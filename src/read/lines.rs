@@ -26,8 +26,21 @@ pub struct Line {
     /// The parts of a line printed with wide gaps between them (three
     /// spaces or more in the text layer); empty when there is one part.
     pub cells: Vec<String>,
-    /// Leading spaces in the text layer (a crude indentation).
+    /// Indentation: from the page's geometry where the layout extractor
+    /// read it (half-ems from the page's leftmost line), else leading
+    /// spaces in the text layer.
     pub indent: u16,
+    /// The visual row the line sits on: lines printed on one baseline (the
+    /// cells of a table row, split apart by wide gaps) share it. Counts up
+    /// through the file; 0 without geometry.
+    pub row: u32,
+    /// Every run of the line is set in bold.
+    pub bold: bool,
+    /// Where the line starts on the page, in points (0 without geometry).
+    pub x0: f32,
+    /// The line's baseline and font size, in points (0 without geometry).
+    pub baseline: f32,
+    pub size: f32,
     /// The line opened with a bullet (•, ●, ○, ▪, -, *).
     pub bullet: bool,
     /// A blank line, or the start of a page, comes before this line.
@@ -57,14 +70,30 @@ impl Line {
 /// The clean lines of a file, in reading order, without empty lines.
 pub fn clean_pages(pages: &[PageText], rules: &Rules) -> Vec<Line> {
     // Each page's lines, read once, empty lines dropped (a blank before a
-    // line is kept as its sign).
+    // line is kept as its sign), with their geometry where there is one.
+    let mut row = 0u32;
     let read: Vec<Vec<Line>> = pages
         .iter()
         .map(|page| {
+            let geometry = page_geometry(page);
             let mut lines = Vec::new();
             let mut blank = true;
-            for raw in page.text.lines() {
+            let mut last_baseline: Option<(f32, f32)> = None;
+            for (k, raw) in page.text.lines().enumerate() {
                 let mut line = read_line(raw, page.number);
+                if let Some((left, g)) = geometry.as_ref().and_then(|(left, g)| g.get(k).map(|g| (*left, g))) {
+                    line.indent = ((g.x0 - left).max(0.0) / (g.size.max(1.0) * 0.5)).round().min(u16::MAX as f32) as u16;
+                    line.bold = g.bold;
+                    line.x0 = g.x0;
+                    line.baseline = g.baseline;
+                    line.size = g.size;
+                    let same_row = last_baseline.is_some_and(|(b, size)| (b - g.baseline).abs() <= 0.4 * size.max(g.size));
+                    if !same_row {
+                        row += 1;
+                    }
+                    last_baseline = Some((g.baseline, g.size));
+                    line.row = row;
+                }
                 if line.text.is_empty() {
                     blank = true;
                     continue;
@@ -108,6 +137,18 @@ pub fn clean_pages(pages: &[PageText], rules: &Rules) -> Vec<Line> {
     out
 }
 
+/// A page's line geometry, one entry per line of its text, and the
+/// leftmost x of its lines; `None` when the page has none (another engine
+/// read it) or it does not match the text line for line.
+fn page_geometry(page: &PageText) -> Option<(f32, &[crate::pdf::TextLine])> {
+    let g = page.lines.as_slice();
+    if g.is_empty() || g.len() != page.text.lines().count() {
+        return None;
+    }
+    let left = g.iter().filter(|l| l.x1 > l.x0).map(|l| l.x0).fold(f32::INFINITY, f32::min);
+    left.is_finite().then_some((left, g))
+}
+
 /// Mark lines shorter than 70 % of their page's longest line.
 fn mark_short(lines: &mut [Line]) {
     let mut widest: HashMap<u32, usize> = HashMap::new();
@@ -131,7 +172,7 @@ fn read_line(raw: &str, page: u32) -> Line {
         Vec::new()
     };
     let text = tidy(trimmed);
-    Line { cells: if cells.len() > 1 { cells } else { Vec::new() }, text, page, indent, bullet, blank_before: false, short: false }
+    Line { cells: if cells.len() > 1 { cells } else { Vec::new() }, text, page, indent, bullet, ..Line::default() }
 }
 
 /// Bullet characters that open a list entry.
