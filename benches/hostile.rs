@@ -120,13 +120,7 @@ fn child(mode: &str) {
         _ => panic!("unknown kind {kind}"),
     };
     let rules = motebok::rules::Rules::embedded();
-    let pages = vec![motebok::pdf::PageText {
-        number: 1,
-        text: line,
-        engine: motebok::model::Engine::Lopdf,
-        ocr_confidence: None,
-        error: None,
-    }];
+    let pages = vec![motebok::pdf::PageText::new(1, line, motebok::model::Engine::Lopdf)];
     let mut best = f64::INFINITY;
     let mut docs = 0;
     for _ in 0..3 {

@@ -13,13 +13,7 @@ fn main() {
     let pages: Vec<motebok::pdf::PageText> = lines
         .chunks(per_page.max(1))
         .enumerate()
-        .map(|(i, c)| motebok::pdf::PageText {
-            number: i as u32 + 1,
-            text: c.join("\n"),
-            engine: motebok::model::Engine::Lopdf,
-            ocr_confidence: None,
-            error: None,
-        })
+        .map(|(i, c)| motebok::pdf::PageText::new(i as u32 + 1, c.join("\n"), motebok::model::Engine::Lopdf))
         .collect();
     let docs = motebok::read::read_file(&pages, &motebok::rules::Rules::embedded());
     println!("{}", serde_json::to_string_pretty(&docs).expect("serialisable"));

@@ -30,6 +30,8 @@ pub enum Command {
     Merge(MergeArgs),
     /// Full-text search of an output: saker, memos and page text.
     Search(SearchArgs),
+    /// Print the page text of a PDF exactly as the pipeline reads it.
+    Text(TextArgs),
     /// Internal: decode PDFs sent on stdin (used by the worker pool).
     #[command(name = "__worker", hide = true)]
     Worker(WorkerArgs),
@@ -188,6 +190,33 @@ pub struct EvalArgs {
     /// List every miss.
     #[arg(long)]
     pub verbose: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TextArgs {
+    /// The PDF file.
+    pub file: PathBuf,
+    /// Pages to print: 3-5, 2, 1,4-6, 7- (default: all).
+    #[arg(long)]
+    pub pages: Option<String>,
+    /// Print JSON: engine, quality and text per page.
+    #[arg(long)]
+    pub json: bool,
+    /// User password for an encrypted PDF.
+    #[arg(long)]
+    pub password: Option<String>,
+    /// When to run OCR.
+    #[arg(long, value_enum, default_value_t = OcrArg::Auto)]
+    pub ocr: OcrArg,
+    /// Seconds the file may take to decode.
+    #[arg(long, default_value_t = 60)]
+    pub timeout: u64,
+    /// Memory cap of the decoding worker, e.g. 1G, 512M.
+    #[arg(long, default_value = "1G", value_parser = parse_size)]
+    pub max_memory: u64,
+    /// Decode in this process instead of a worker process.
+    #[arg(long)]
+    pub no_isolation: bool,
 }
 
 #[derive(Debug, Clone, Args)]

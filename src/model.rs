@@ -128,10 +128,39 @@ impl Engine {
     }
 }
 
+/// How well a page's text reads, by the text-quality check
+/// (`pdf::quality`): a page that no engine reads well is `poor`, never
+/// passed off as good.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Quality {
+    /// Reads as text: words, figures, punctuation.
+    #[default]
+    Good,
+    /// No text at all (a scan without OCR, a blank page).
+    Empty,
+    /// Text that does not read: glyphs no font maps, symbol soup, letters
+    /// that make no words.
+    Poor,
+}
+
+impl Quality {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Quality::Good => "good",
+            Quality::Empty => "empty",
+            Quality::Poor => "poor",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PageInfo {
     pub page: u32,
     pub engine: Engine,
+    /// The text-quality verdict on the page's text.
+    #[serde(default)]
+    pub quality: Quality,
     /// Tesseract's mean word confidence (0–100), OCR pages only.
     #[serde(default)]
     pub ocr_confidence: Option<f32>,

@@ -27,10 +27,22 @@ use std::sync::{Arc, Once};
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
-use crate::model::Engine;
+use crate::model::{Engine, Quality};
 
 mod afm;
+mod content;
+mod fonts;
 mod layout;
+pub mod quality;
+mod crypt;
+mod reasons;
+mod repair;
+
+use reasons::reason;
+
+pub use fonts::visible_text;
+pub use quality::is_usable_text;
+pub use layout::TextLine;
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DecodeOptions {
@@ -76,6 +88,41 @@ pub struct PageText {
     pub ocr_confidence: Option<f32>,
     /// Why this page has no text, when it failed to decode.
     pub error: Option<String>,
+    /// The text-quality verdict on `text` ([`quality::assess`]).
+    #[serde(default)]
+    pub quality: Quality,
+    /// Why the quality is not good.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality_note: Option<String>,
+    /// The lines of `text` with where they sit on the page, one per line,
+    /// when the layout extractor read the page (empty for the other
+    /// engines). [`PageText::line_text`] gives a line's text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "layout::line_codec")]
+    pub lines: Vec<TextLine>,
+}
+
+impl PageText {
+    /// The text of `line`, one of this page's [`PageText::lines`].
+    pub fn line_text(&self, line: &TextLine) -> &str {
+        self.text.get(line.start as usize..line.end as usize).unwrap_or("")
+    }
+
+    /// Page `number` with `text` read by `engine`, judged by the quality
+    /// check; no error, no geometry.
+    pub fn new(number: u32, text: impl Into<String>, engine: Engine) -> PageText {
+        let text = text.into();
+        let verdict = quality::assess(&text, None);
+        PageText {
+            number,
+            text,
+            engine,
+            ocr_confidence: None,
+            error: None,
+            quality: verdict.quality,
+            quality_note: verdict.reason,
+            lines: Vec::new(),
+        }
+    }
 }
 
 /// Why a file could not be decoded at all. The `Display` form is the
@@ -119,51 +166,6 @@ pub fn decode(bytes: &[u8], opts: &DecodeOptions) -> Result<DecodedPdf, PdfError
         Ok(result) => result,
         Err(message) => Err(PdfError::Crashed(format!("PDF reader panicked: {message}"))),
     }
-}
-
-/// Whether `text` is a usable text layer: some letters, no runs of U+FFFD,
-/// no unmapped-font marker such as "?Identity-H", not mostly control
-/// characters or symbols. The OCR stage uses it too.
-pub fn is_usable_text(text: &str) -> bool {
-    if text.contains("?Identity-H") || text.contains("?Identity-V") {
-        return false;
-    }
-    let mut nonspace = 0usize;
-    let mut letters = 0usize;
-    let mut replacement = 0usize;
-    let mut control = 0usize;
-    let mut run = 0usize;
-    let mut longest_run = 0usize;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            continue;
-        }
-        nonspace += 1;
-        if c == '\u{FFFD}' {
-            replacement += 1;
-            run += 1;
-            longest_run = longest_run.max(run);
-            continue;
-        }
-        run = 0;
-        if c.is_alphabetic() {
-            letters += 1;
-        } else if c.is_control() {
-            control += 1;
-        }
-    }
-    if nonspace == 0 || letters == 0 {
-        return false;
-    }
-    if longest_run >= 3 || replacement * 20 > nonspace {
-        return false;
-    }
-    if control * 10 > nonspace {
-        return false;
-    }
-    // "Almost no letters": glyph codes mapped to digits and punctuation.
-    // A short page (a slide with "2022" on it) is left alone.
-    !(nonspace >= 40 && letters * 10 < nonspace)
 }
 
 // ---------------------------------------------------------------------------
@@ -239,6 +241,12 @@ fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// Numbers of the `N G obj` markers in `bytes`, in file order.
 fn object_markers(bytes: &[u8]) -> Vec<u32> {
+    object_markers_at(bytes).into_iter().map(|(n, _, _)| n).collect()
+}
+
+/// The `N G obj` markers in `bytes`, in file order: number, generation and
+/// where the object's body starts (just after `obj`).
+fn object_markers_at(bytes: &[u8]) -> Vec<(u32, u16, usize)> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(i) = find(&bytes[from..], b"obj") {
@@ -268,12 +276,16 @@ fn object_markers(bytes: &[u8]) -> Vec<u32> {
         if !skip_ws(&mut j) {
             continue;
         }
-        if digits(&mut j).is_none() || !skip_ws(&mut j) {
+        let Some(gen) = digits(&mut j) else { continue };
+        if !skip_ws(&mut j) {
             continue;
         }
         let Some(num) = digits(&mut j) else { continue };
-        if let Some(n) = std::str::from_utf8(num).ok().and_then(|s| s.parse().ok()) {
-            out.push(n);
+        let parse = |d: &[u8]| std::str::from_utf8(d).ok().and_then(|s| s.parse::<u64>().ok());
+        if let (Some(n), Some(g)) = (parse(num), parse(gen)) {
+            if let (Ok(n), Ok(g)) = (u32::try_from(n), u16::try_from(g)) {
+                out.push((n, g, at + 3));
+            }
         }
     }
     out
@@ -286,7 +298,7 @@ fn classify_load_error(bytes: &[u8], err: &lopdf::Error, password_given: bool) -
         lopdf::Error::InvalidPassword | lopdf::Error::Decryption(lopdf::encryption::DecryptionError::IncorrectPassword) => {
             return if password_given { PdfError::WrongPassword } else { PdfError::PasswordProtected };
         }
-        lopdf::Error::Decryption(e) => return PdfError::UnsupportedEncryption(e.to_string()),
+        lopdf::Error::Decryption(e) => return PdfError::UnsupportedEncryption(reasons::decryption(e)),
         lopdf::Error::UnsupportedSecurityHandler(name) => {
             return PdfError::UnsupportedEncryption(format!(
                 "security handler /{}",
@@ -316,7 +328,7 @@ fn classify_load_error(bytes: &[u8], err: &lopdf::Error, password_given: bool) -
     if !has_trailer {
         return PdfError::Damaged("no trailer".into());
     }
-    PdfError::Damaged(error_chain(err))
+    PdfError::Damaged(reason(err))
 }
 
 /// `err` and its sources on one line.
@@ -347,14 +359,28 @@ fn decode_sniffed(bytes: &[u8], opts: &DecodeOptions) -> Result<DecodedPdf, PdfE
         max_decompressed_size: Some(opts.max_decompressed),
         ..lopdf::LoadOptions::default()
     };
-    let doc = Document::load_mem_with_options(bytes, load).map_err(|e| classify_load_error(bytes, &e, opts.password.is_some()))?;
+    let needs_own_decryption = |e: &lopdf::Error| {
+        matches!(e, lopdf::Error::InvalidPassword | lopdf::Error::Decryption(_))
+    };
+    let (mut doc, decrypted_here) = match Document::load_mem_with_options(bytes, load.clone()) {
+        // lopdf answers Ok with no objects when it cannot authenticate.
+        Ok(doc) if doc.is_encrypted() || doc.encryption_state.is_none() && doc.trailer.has(b"Encrypt") => {
+            let (doc, warning) = load_decrypting(bytes, opts, &load)?;
+            (doc, Some(warning))
+        }
+        Ok(doc) => (repair::reload_if_dangling(doc, bytes, &load), None),
+        Err(e) if needs_own_decryption(&e) => match load_decrypting(bytes, opts, &load) {
+            Ok((doc, warning)) => (doc, Some(warning)),
+            Err(PdfError::PasswordProtected | PdfError::WrongPassword) => {
+                return Err(classify_load_error(bytes, &e, opts.password.is_some()))
+            }
+            Err(other) => return Err(other),
+        },
+        Err(e) => return Err(classify_load_error(bytes, &e, opts.password.is_some())),
+    };
+    let encrypted = decrypted_here.is_some() || doc.was_encrypted();
 
-    // lopdf answers Ok with no objects when the password is missing or wrong.
-    if doc.is_encrypted() || doc.encryption_state.is_none() && doc.trailer.has(b"Encrypt") {
-        return Err(if opts.password.is_some() { PdfError::WrongPassword } else { PdfError::PasswordProtected });
-    }
-
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = decrypted_here.into_iter().collect();
     match doc.xref_recovery {
         Some(lopdf::xref::XrefRecovery::Reconstructed) => warnings.push(
             "damaged cross-reference table: rebuilt by scanning the file for objects".to_string(),
@@ -365,6 +391,10 @@ fn decode_sniffed(bytes: &[u8], opts: &DecodeOptions) -> Result<DecodedPdf, PdfE
         Some(other) => warnings.push(format!("damaged cross-reference table: repaired ({other:?})")),
         None => {}
     }
+    let repairs = repair::repair(&mut doc, bytes, encrypted);
+    let repaired = repairs.changed;
+    warnings.extend(repairs.warnings);
+    let doc = doc;
 
     let page_ids = doc.get_pages();
     if page_ids.is_empty() {
@@ -375,8 +405,8 @@ fn decode_sniffed(bytes: &[u8], opts: &DecodeOptions) -> Result<DecodedPdf, PdfE
         });
     }
 
-    let mut fallback = Fallback::new(bytes, &doc, doc.was_encrypted() || doc.xref_recovery.is_some());
-    let mut fonts = layout::FontCache::default();
+    let mut fallback = Fallback::new(bytes, &doc, repaired || encrypted || doc.xref_recovery.is_some());
+    let mut fonts = fonts::FontCache::default();
     let mut pages = Vec::with_capacity(page_ids.len());
     for (&number, &page_id) in &page_ids {
         pages.push(decode_page(&doc, number, page_id, opts, &mut fallback, &mut fonts));
@@ -386,18 +416,92 @@ fn decode_sniffed(bytes: &[u8], opts: &DecodeOptions) -> Result<DecodedPdf, PdfE
     Ok(DecodedPdf { page_count: pages.len() as u32, title, producer, pages, warnings })
 }
 
+/// Load an encrypted file lopdf would not open: `/Encrypt` hidden, every
+/// object decrypted here ([`crypt`]).
+fn load_decrypting(bytes: &[u8], opts: &DecodeOptions, load: &lopdf::LoadOptions) -> Result<(Document, String), PdfError> {
+    let given = opts.password.is_some();
+    let hidden = crypt::hide_encrypt(bytes);
+    let options = lopdf::LoadOptions { password: None, filter: Some(crypt::hide_object_streams), ..load.clone() };
+    let mut doc = Document::load_mem_with_options(&hidden, options).map_err(|e| classify_load_error(bytes, &e, given))?;
+    let (encrypt_id, encrypt) = match doc.trailer.get(b"Encrypx") {
+        Ok(Object::Reference(id)) => (Some(*id), doc.get_dictionary(*id).ok().cloned()),
+        Ok(Object::Dictionary(d)) => (None, Some(d.clone())),
+        _ => (None, None),
+    };
+    let encrypt = encrypt.ok_or_else(|| PdfError::Damaged("the encryption dictionary is missing".into()))?;
+    let id0 = doc
+        .trailer
+        .get(b"ID")
+        .and_then(Object::as_array)
+        .ok()
+        .and_then(|a| a.first())
+        .and_then(|o| o.as_str().ok())
+        .map(<[u8]>::to_vec)
+        .unwrap_or_default();
+    // The password given, else (as lopdf does first) the empty one.
+    let key = crypt::key(&doc, &encrypt, &id0, opts.password.as_deref().unwrap_or(""))
+        .or_else(|f| if given && f == crypt::Failure::WrongPassword { crypt::key(&doc, &encrypt, &id0, "") } else { Err(f) })
+        .map_err(|f| match f {
+        crypt::Failure::WrongPassword if given => PdfError::WrongPassword,
+        crypt::Failure::WrongPassword => PdfError::PasswordProtected,
+        crypt::Failure::Unsupported(what) => PdfError::UnsupportedEncryption(what),
+        crypt::Failure::Damaged(what) => PdfError::Damaged(format!("encryption dictionary: {what}")),
+    })?;
+    key.decrypt_document(&mut doc, encrypt_id, opts.max_decompressed);
+    if let Some(id) = encrypt_id {
+        doc.objects.remove(&id);
+    }
+    doc.trailer.remove(b"Encrypx");
+    let warning = format!(
+        "encryption dictionary out of the standard ({}): decrypted as poppler and qpdf do",
+        crypt::oddities(&doc, &encrypt, &key)
+    );
+    Ok((doc, warning))
+}
+
+/// What the first engine read of a page.
+struct FirstRead {
+    text: String,
+    lines: Vec<TextLine>,
+    /// Codes drawn and unmapped, when the layout extractor read the page.
+    glyphs: Option<quality::Glyphs>,
+    errors: Vec<String>,
+    over_limit: bool,
+}
+
 /// The text of a page, one text line a line, and the problems met: the
 /// layout-following extractor ([`layout`]), or lopdf's `extract_text` when
 /// that cannot read the page (or panics on it).
 fn lopdf_page_text<'a>(
-    doc: &'a Document, number: u32, page_id: ObjectId, opts: &DecodeOptions, fonts: &mut layout::FontCache<'a>,
-) -> (String, Vec<String>, bool) {
+    doc: &'a Document, number: u32, page_id: ObjectId, opts: &DecodeOptions, fonts: &mut fonts::FontCache<'a>,
+) -> FirstRead {
     let is_over_limit =
         |e: &lopdf::Error| matches!(e, lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }));
     match quietly(|| layout::page_text(doc, page_id, opts.max_decompressed, fonts)) {
-        Ok(Ok(page)) => return (page.text, page.errors, page.over_limit),
+        Ok(Ok(page)) => {
+            let glyphs = quality::Glyphs {
+                codes: page.glyphs.codes,
+                unmapped: page.glyphs.unmapped,
+                invisible: page.glyphs.invisible,
+            };
+            return FirstRead {
+                text: page.text,
+                lines: page.lines,
+                glyphs: Some(glyphs),
+                errors: page.errors,
+                over_limit: page.over_limit,
+            };
+        }
         // Over the limit: lopdf's extractor would only say so again.
-        Ok(Err(e)) if is_over_limit(&e) => return (String::new(), vec![error_chain(&e)], true),
+        Ok(Err(e)) if is_over_limit(&e) => {
+            return FirstRead {
+                text: String::new(),
+                lines: Vec::new(),
+                glyphs: None,
+                errors: vec![reason(&e)],
+                over_limit: true,
+            }
+        }
         Ok(Err(_)) | Err(_) => {}
     }
     let mut text = String::new();
@@ -405,63 +509,78 @@ fn lopdf_page_text<'a>(
     let mut over_limit = false;
     for chunk in doc.extract_text_chunks_with_limit(&[number], opts.max_decompressed) {
         match chunk {
-            Ok(t) => text.push_str(&t),
+            Ok(t) => text.push_str(&visible_text(&t)),
             Err(e) => {
-                over_limit |= matches!(e, lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }));
-                let m = error_chain(&e);
+                over_limit |= is_over_limit(&e);
+                let m = reason(&e);
                 if !errors.contains(&m) {
                     errors.push(m);
                 }
             }
         }
     }
-    (text, errors, over_limit)
+    FirstRead { text, lines: Vec::new(), glyphs: None, errors, over_limit }
 }
 
 fn decode_page<'a>(
     doc: &'a Document, number: u32, page_id: ObjectId, opts: &DecodeOptions, fallback: &mut Fallback,
-    fonts: &mut layout::FontCache<'a>,
+    fonts: &mut fonts::FontCache<'a>,
 ) -> PageText {
-    let (text, errors, over_limit) = lopdf_page_text(doc, number, page_id, opts, fonts);
-    let page = |text: String, engine: Engine, error: Option<String>| PageText {
+    let first = lopdf_page_text(doc, number, page_id, opts, fonts);
+    let verdict = quality::assess(&first.text, first.glyphs);
+    let page = |text: String, engine: Engine, error: Option<String>, verdict: quality::Verdict| PageText {
         number,
         text,
         engine,
         ocr_confidence: None,
         error,
+        quality: verdict.quality,
+        quality_note: verdict.reason,
+        lines: Vec::new(),
     };
-    let usable = is_usable_text(&text);
-    if usable && errors.is_empty() {
-        return page(text, Engine::Lopdf, None);
+    if verdict.quality == Quality::Good && first.errors.is_empty() {
+        return PageText { lines: first.lines, ..page(first.text, Engine::Lopdf, None, verdict) };
     }
-    // lopdf's text is unusable, or some of it could not be decoded (a font
-    // without a usable encoding): ask pdf-extract, unless the page is over
-    // the decompression limit or plainly has no text to find.
-    let try_second = !over_limit && (!errors.is_empty() || page_may_have_text(doc, page_id, opts.max_decompressed));
-    if try_second && !opts.second_engine && !usable {
-        return page(String::new(), Engine::None, Some(format!("page {number} {SECOND_ENGINE_OFF}")));
+    let good = verdict.quality == Quality::Good;
+    let has_text = verdict.quality != Quality::Empty;
+    // lopdf's text does not read well, or some of it could not be decoded
+    // (a font without a usable encoding): ask pdf-extract, unless the page
+    // is over the decompression limit or plainly has no text to find.
+    let try_second = !first.over_limit
+        && (!first.errors.is_empty() || has_text || page_may_have_text(doc, page_id, opts.max_decompressed));
+    if try_second && !opts.second_engine && !good {
+        if has_text {
+            return page(first.text, Engine::Lopdf, None, verdict);
+        }
+        return page(String::new(), Engine::None, Some(format!("page {number} {SECOND_ENGINE_OFF}")), verdict);
     }
-    if try_second && opts.second_engine && form_cycle(doc, page_id) {
+    if try_second && opts.second_engine && form_cycle(doc, page_id, opts.max_decompressed) {
         // pdf-extract would recurse until the stack overflows (an abort no
         // catch_unwind can stop).
         let e = format!("page {number} unreadable: a Form XObject draws itself (reference cycle)");
-        return if usable { page(text, Engine::Lopdf, None) } else { page(String::new(), Engine::None, Some(e)) };
+        return if has_text { page(first.text, Engine::Lopdf, None, verdict) } else { page(String::new(), Engine::None, Some(e), verdict) };
     }
     if try_second && opts.second_engine {
         if let Some(second) = fallback.page_text(number) {
-            if is_usable_text(&second) && (!usable || letter_count(&second) > letter_count(&text)) {
-                return page(second, Engine::PdfExtract, None);
+            let second = visible_text(&second).into_owned();
+            let second_verdict = quality::assess(&second, None);
+            if second_verdict.quality == Quality::Good && (!good || letter_count(&second) > letter_count(&first.text)) {
+                // Say why the first engine's text was set aside.
+                let note = verdict.reason.map(|why| format!("layout extractor's text not used ({why}); read by pdf-extract"));
+                return PageText { quality_note: note, ..page(second, Engine::PdfExtract, None, second_verdict) };
             }
         }
     }
-    if usable {
-        return page(text, Engine::Lopdf, None);
+    if has_text {
+        // The best text there is, flagged when it does not read well.
+        let lines = if good { first.lines } else { Vec::new() };
+        return PageText { lines, ..page(first.text, Engine::Lopdf, None, verdict) };
     }
-    if errors.is_empty() {
+    if first.errors.is_empty() {
         // No text layer (a scan) or text nobody can map: the OCR stage's.
-        page(String::new(), Engine::None, None)
+        page(String::new(), Engine::None, None, verdict)
     } else {
-        page(String::new(), Engine::None, Some(format!("page {number} unreadable: {}", errors.join("; "))))
+        page(String::new(), Engine::None, Some(format!("page {number} unreadable: {}", first.errors.join("; "))), verdict)
     }
 }
 
@@ -493,18 +612,29 @@ fn page_may_have_text(doc: &Document, page_id: ObjectId, limit: usize) -> bool {
     })
 }
 
-/// The XObject dictionaries of a resource dictionary (direct or referenced).
-fn xobjects_of<'a>(doc: &'a Document, resources: &'a Dictionary) -> Vec<&'a Object> {
-    match resources.get_deref(b"XObject", doc).and_then(Object::as_dict) {
-        Ok(x) => x.iter().map(|(_, v)| v).collect(),
-        Err(_) => Vec::new(),
+/// Whether a Form XObject the page draws draws itself, directly or
+/// through other forms (or forms nest absurdly deep). Only what a content
+/// stream draws (`/Name Do`) counts: a form that merely lists itself in its
+/// own `/Resources` is no cycle.
+fn form_cycle(doc: &Document, page_id: ObjectId, limit: usize) -> bool {
+    /// The forms `content` draws, looked up in `resources`.
+    fn drawn<'a>(doc: &'a Document, content: &[u8], resources: &[&'a Dictionary]) -> Vec<ObjectId> {
+        let names = drawn_names(content);
+        let mut out = Vec::new();
+        for res in resources {
+            let Ok(xobjects) = res.get_deref(b"XObject", doc).and_then(Object::as_dict) else { continue };
+            for name in &names {
+                if let Ok(Object::Reference(id)) = xobjects.get(name) {
+                    out.push(*id);
+                }
+            }
+        }
+        out
     }
-}
-
-/// Whether a Form XObject reachable from the page draws itself, directly or
-/// through other forms (or forms nest absurdly deep).
-fn form_cycle(doc: &Document, page_id: ObjectId) -> bool {
-    fn visit(doc: &Document, id: ObjectId, stack: &mut Vec<ObjectId>, done: &mut std::collections::HashSet<ObjectId>) -> bool {
+    fn visit(
+        doc: &Document, id: ObjectId, stack: &mut Vec<ObjectId>, done: &mut std::collections::HashSet<ObjectId>,
+        limit: usize,
+    ) -> bool {
         if stack.contains(&id) || stack.len() > 64 {
             return true;
         }
@@ -515,11 +645,11 @@ fn form_cycle(doc: &Document, page_id: ObjectId) -> bool {
         if !stream.dict.get(b"Subtype").and_then(Object::as_name).is_ok_and(|n| n == b"Form") {
             return false;
         }
+        let content = stream.get_plain_content_with_limit(limit).unwrap_or_default();
+        let resources: Vec<&Dictionary> =
+            stream.dict.get_deref(b"Resources", doc).and_then(Object::as_dict).into_iter().collect();
         stack.push(id);
-        let resources = stream.dict.get_deref(b"Resources", doc).and_then(Object::as_dict);
-        let cycle = resources.is_ok_and(|res| {
-            xobjects_of(doc, res).into_iter().any(|x| x.as_reference().is_ok_and(|child| visit(doc, child, stack, done)))
-        });
+        let cycle = drawn(doc, &content, &resources).into_iter().any(|child| visit(doc, child, stack, done, limit));
         stack.pop();
         done.insert(id);
         cycle
@@ -527,12 +657,29 @@ fn form_cycle(doc: &Document, page_id: ObjectId) -> bool {
     let Ok((resources, inherited)) = doc.get_page_resources(page_id) else { return false };
     let mut dicts: Vec<&Dictionary> = resources.into_iter().collect();
     dicts.extend(inherited.iter().filter_map(|id| doc.get_dictionary(*id).ok()));
+    let Ok(content) = doc.get_page_content_with_limit(page_id, limit) else { return false };
     let mut done = std::collections::HashSet::new();
-    dicts.iter().any(|res| {
-        xobjects_of(doc, res)
-            .into_iter()
-            .any(|x| x.as_reference().is_ok_and(|id| visit(doc, id, &mut Vec::new(), &mut done)))
-    })
+    drawn(doc, &content, &dicts).into_iter().any(|id| visit(doc, id, &mut Vec::new(), &mut done, limit))
+}
+
+/// The names a content stream draws with `Do`, read loosely (any `/Name`
+/// followed by `Do`), so that no parse error hides one.
+fn drawn_names(content: &[u8]) -> Vec<Vec<u8>> {
+    let tokens: Vec<&[u8]> = content
+        .split(|c| c.is_ascii_whitespace() || matches!(c, b'[' | b']' | b'(' | b')' | b'<' | b'>'))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut names: Vec<Vec<u8>> = Vec::new();
+    for pair in tokens.windows(2) {
+        if pair[1] == b"Do" {
+            if let Some(name) = pair[0].strip_prefix(b"/") {
+                if !names.iter().any(|n| n == name) {
+                    names.push(name.to_vec());
+                }
+            }
+        }
+    }
+    names
 }
 
 /// `/Title` and `/Producer` of the Info dictionary, as text (PDFDocEncoding,
@@ -847,18 +994,6 @@ mod tests {
         assert!(e.starts_with("page 1 unreadable") && e.contains("limit"), "{e}");
         assert_eq!(d.pages[1].text.trim(), "Page two");
         assert_eq!(d.pages[1].error, None);
-    }
-
-    #[test]
-    fn pdf_usable_text() {
-        assert!(is_usable_text("Referat fra møte i NUIT"));
-        assert!(is_usable_text("side 2\n2022"));
-        assert!(!is_usable_text(""));
-        assert!(!is_usable_text("  \n "));
-        assert!(!is_usable_text("Møte \u{FFFD}\u{FFFD}\u{FFFD} i NUIT"));
-        assert!(!is_usable_text("?Identity-H Unimplemented?"));
-        assert!(!is_usable_text("1 4 .0 3 .2 0 2 4 ; ; 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 % % % %"));
-        assert!(!is_usable_text("\u{1}\u{2}\u{3}\u{4}a"));
     }
 
     #[test]

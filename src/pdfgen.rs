@@ -3,6 +3,8 @@
 //! benchmarks from text, and for trying motebok on a text before a PDF of it
 //! exists; not a typesetter.
 
+pub mod fidelity;
+
 use lopdf::content::{Content, Operation};
 use lopdf::{dictionary, Dictionary, Document, Object, Stream};
 
@@ -26,6 +28,22 @@ pub fn text_pdf(text: &str, per_page: usize) -> Vec<u8> {
         })
         .collect();
     content_pdf(helvetica(), &contents)
+}
+
+/// A one-page PDF of text placed at points: each `(x, y, text)` drawn on
+/// its own, in the order given (a table written column by column, as some
+/// producers do, comes out in that order from a naive extractor).
+pub fn placed_pdf(placed: &[(f32, f32, &str)]) -> Vec<u8> {
+    let mut ops = Vec::new();
+    for (x, y, text) in placed {
+        ops.push(Operation::new("BT", vec![]));
+        ops.push(Operation::new("Tf", vec!["F1".into(), 10.into()]));
+        ops.push(Operation::new("Td", vec![(*x).into(), (*y).into()]));
+        ops.push(Operation::new("Tj", vec![Object::String(win_ansi(text), lopdf::StringFormat::Literal)]));
+        ops.push(Operation::new("ET", vec![]));
+    }
+    // Encoding a content stream of plain operators cannot fail.
+    content_pdf(helvetica(), &[Content { operations: ops }.encode().unwrap_or_default()])
 }
 
 /// The standard Helvetica font with WinAnsi encoding.

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use std::time::Duration;
 
-use crate::model::{Engine, FileRecord, PageError, PageInfo, Source, Status};
+use crate::model::{Engine, FileRecord, PageError, PageInfo, Quality, Source, Status};
 use crate::options::RunOptions;
 use crate::pdf::{DecodeOptions, DecodedPdf};
 use crate::rules::Rules;
@@ -62,16 +62,25 @@ pub fn record_from_decoded(
         if let Some(e) = &p.error {
             errors.push(PageError { page: Some(p.number), message: e.clone() });
         }
+        if p.quality == Quality::Poor {
+            let why = p.quality_note.as_deref().unwrap_or("it does not read as text");
+            errors.push(PageError {
+                page: Some(p.number),
+                message: format!("page {}: poor text ({why}); best text kept, from {}", p.number, p.engine.as_str()),
+            });
+        }
         pages.push(PageInfo {
             page: p.number,
             engine: p.engine,
+            quality: p.quality,
             ocr_confidence: p.ocr_confidence,
             chars: p.text.chars().filter(|c| !c.is_whitespace()).count(),
         });
     }
     let documents = crate::read::read_file(&decoded.pages, rules);
     let textless: Vec<u32> = pages.iter().filter(|p| p.engine == Engine::None && p.chars == 0).map(|p| p.page).collect();
-    let failed_pages = decoded.pages.iter().filter(|p| p.error.is_some()).count();
+    // A page no engine reads well is not silently ok.
+    let failed_pages = decoded.pages.iter().filter(|p| p.error.is_some() || p.quality == Quality::Poor).count();
     let status = if decoded.pages.is_empty() {
         errors.push(PageError { page: None, message: "no pages".into() });
         Status::Failed

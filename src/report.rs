@@ -22,6 +22,7 @@
 //! | `file_failed` | error | the file could not be read at all |
 //! | `file_partial`, `file_no_text` | warning | some pages failed / no text layer |
 //! | `file_warning` | warning | the file was read, with a problem recorded in its JSON `errors[]` (a damaged cross-reference table rebuilt, a page the second engine could not read, …) |
+//! | `poor_text` | warning | pages whose text no engine reads well (the text-quality check flagged them) |
 //! | `date_outside_meeting_year` | error | the meeting date's year is not the year in the meeting label (6/2021 held 2022-…) |
 //! | `date_outside_sak_year` | error | no sak of the document has the year of the meeting date |
 //! | `sak_year_differs` | warning | an item's sak year, or a sak named in a participant note ("deltok t.o.m. sak 27/12" in a 2021 meeting), differs from the meeting's year |
@@ -119,6 +120,25 @@ pub fn record_findings(rec: &FileRecord, meeting_ids: &[Option<String>]) -> Vec<
                 at_file(Level::Warning, "file_warning", message);
             }
         }
+    }
+    let poor: Vec<u32> = rec.pages.iter().filter(|p| p.quality == crate::model::Quality::Poor).map(|p| p.page).collect();
+    if let Some(&first) = poor.first() {
+        let engines: std::collections::BTreeSet<&str> =
+            rec.pages.iter().filter(|p| p.quality == crate::model::Quality::Poor).map(|p| p.engine.as_str()).collect();
+        out.push(Finding {
+            level: Level::Warning,
+            code: "poor_text",
+            meeting: None,
+            file: Some(file.clone()),
+            doc: None,
+            page: Some(first),
+            sak: None,
+            message: format!(
+                "text does not read well on pages {} (best text kept, from {}); values read from them may be wrong",
+                crate::util::page_list(&poor),
+                engines.into_iter().collect::<Vec<_>>().join(", ")
+            ),
+        });
     }
     for (i, d) in rec.documents.iter().enumerate() {
         let meeting = meeting_ids.get(i).cloned().flatten();

@@ -249,6 +249,7 @@ pub struct ParticipantWords {
     pub function_columns: Vec<String>,
     pub organisation_columns: Vec<String>,
     pub note_columns: Vec<String>,
+    pub substitute_columns: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -298,6 +299,53 @@ pub struct Rules {
     /// The furniture patterns as one set (one pass over a line for all of
     /// them); None if the set could not be built (then one by one).
     furniture_set: Option<regex::RegexSet>,
+    /// The decision vocabulary lower-cased once, for the hot path of
+    /// reading every sentence.
+    decision_lexicon: DecisionLexicon,
+    /// The first words (lower-cased) of every participant heading, and of
+    /// every header label: a line opening with none of them is no such
+    /// heading, whatever else it is.
+    participant_first_words: std::collections::HashSet<String>,
+    header_first_words: std::collections::HashSet<String>,
+}
+
+/// The first word of each label, lower-cased, without a trailing colon.
+fn first_words<'a>(lists: impl IntoIterator<Item = &'a Vec<String>>) -> std::collections::HashSet<String> {
+    lists.into_iter().flatten().filter_map(|l| l.split_whitespace().next()).map(|w| w.trim_end_matches(':').to_lowercase()).collect()
+}
+
+/// `[decisions]` of genre.toml, lower-cased and indexed.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionLexicon {
+    pub verbs: std::collections::HashSet<String>,
+    pub not_verbs: std::collections::HashSet<String>,
+    /// Verbs long enough to be matched with one letter wrong, as chars.
+    pub fuzzy: Vec<Vec<char>>,
+    pub phrases: Vec<String>,
+    pub subject_verbs: Vec<String>,
+    pub subjects: std::collections::HashSet<String>,
+    /// The last word of every decision and proposal opener, lower-cased.
+    pub opener_tails: Vec<String>,
+}
+
+impl DecisionLexicon {
+    fn of(d: &DecisionWords) -> DecisionLexicon {
+        let lower = |v: &[String]| v.iter().map(|w| w.to_lowercase()).collect::<Vec<_>>();
+        DecisionLexicon {
+            verbs: lower(&d.verbs).into_iter().collect(),
+            not_verbs: lower(&d.not_verbs).into_iter().collect(),
+            fuzzy: lower(&d.verbs).iter().filter(|v| v.chars().count() >= 7).map(|v| v.chars().collect()).collect(),
+            phrases: lower(&d.phrases),
+            subject_verbs: lower(&d.subject_verbs),
+            subjects: lower(&d.subjects).into_iter().collect(),
+            opener_tails: {
+                let mut t: Vec<String> = d.decision_openers.iter().chain(&d.proposed_openers).filter_map(|o| o.split_whitespace().last()).map(str::to_lowercase).filter(|w| w.chars().count() >= 2).collect();
+                t.sort();
+                t.dedup();
+                t
+            },
+        }
+    }
 }
 
 impl Rules {
@@ -393,6 +441,12 @@ impl Rules {
             .map(|t| t.chars().next().and_then(|c| c.to_lowercase().next()))
             .collect::<Option<Vec<char>>>();
         let furniture_set = regex::RegexSet::new(&labels.furniture.lines).ok();
+        let decision_lexicon = DecisionLexicon::of(&genre.decisions);
+        let p = &labels.participants;
+        let g = &genre.participants;
+        let participant_first_words = first_words([&p.members, &p.present, &p.absent, &p.substitute, &p.observer, &p.other, &p.secretariat, &g.minute_takers, &g.signatories, &g.from_words, &g.organisation_lists]);
+        let h = &labels.header;
+        let header_first_words = first_words([&h.meeting, &h.date, &h.time, &h.location, &genre.header.end_labels, &genre.body.labels]);
         Ok(Rules {
             months,
             bodies,
@@ -409,6 +463,9 @@ impl Rules {
             actors,
             title_initials,
             furniture_set,
+            decision_lexicon,
+            participant_first_words,
+            header_first_words,
         })
     }
 
@@ -479,6 +536,21 @@ impl Rules {
         self.months.months.get(&n).copied()
     }
 
+    /// Whether `line` opens with the first word of some participant heading.
+    pub fn may_be_participant_heading(&self, line: &str) -> bool {
+        first_word_in(line, &self.participant_first_words)
+    }
+
+    /// Whether `line` opens with the first word of some header label.
+    pub fn may_be_header_label(&self, line: &str) -> bool {
+        first_word_in(line, &self.header_first_words)
+    }
+
+    /// The decision vocabulary, lower-cased and indexed.
+    pub fn decision_lexicon(&self) -> &DecisionLexicon {
+        &self.decision_lexicon
+    }
+
     /// Whether `word` is a given name ("Marius", "Anne-Grethe": each part
     /// of a hyphenated name counts).
     pub fn is_given_name(&self, word: &str) -> bool {
@@ -497,6 +569,16 @@ impl Rules {
 pub fn fold_organisation(s: &str) -> String {
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
     s.trim_end_matches('.').trim_end().to_string()
+}
+
+/// Whether the first word of `line` (lower-cased, without a trailing colon
+/// or comma) is in `words`.
+fn first_word_in(line: &str, words: &std::collections::HashSet<String>) -> bool {
+    let w = line.split_whitespace().next().unwrap_or("").trim_end_matches([':', ',']);
+    if w.is_ascii() && !w.bytes().any(|b| b.is_ascii_uppercase()) {
+        return words.contains(w);
+    }
+    words.contains(&w.to_lowercase())
 }
 
 /// Every (alias, canonical name) pair, longest alias (in characters) first,
@@ -591,8 +673,15 @@ pub mod labels {
     /// The longest matching label wins.
     pub fn strip_label<'a>(line: &'a str, labels: &[String]) -> Option<&'a str> {
         let mut best: Option<(usize, &'a str)> = None;
+        let first = line.as_bytes().first().copied();
         for label in labels {
             let n = label.len();
+            // Most labels differ in their first letter: an ASCII look first.
+            if let (Some(a), Some(&b)) = (first, label.as_bytes().first()) {
+                if a.is_ascii() && b.is_ascii() && !a.eq_ignore_ascii_case(&b) {
+                    continue;
+                }
+            }
             let Some(head) = line.get(..n) else { continue };
             if !eq_fold(head, label) {
                 continue;
@@ -634,7 +723,27 @@ pub mod labels {
     }
 
     fn eq_fold_unicode(a: &str, b: &str) -> bool {
-        a.chars().flat_map(char::to_lowercase).eq(b.chars().flat_map(char::to_lowercase))
+        // Character by character, lower-casing only where they differ; a
+        // character that lower-cases to several ("İ") takes the full
+        // comparison of what is left.
+        let (mut x, mut y) = (a.char_indices(), b.char_indices());
+        loop {
+            match (x.next(), y.next()) {
+                (None, None) => return true,
+                (Some((_, p)), Some((_, q))) if p == q => {}
+                (Some((i, p)), Some((j, q))) => {
+                    let (mut lp, mut lq) = (p.to_lowercase(), q.to_lowercase());
+                    if lp.len() == 1 && lq.len() == 1 {
+                        if lp.next() != lq.next() {
+                            return false;
+                        }
+                    } else {
+                        return a[i..].chars().flat_map(char::to_lowercase).eq(b[j..].chars().flat_map(char::to_lowercase));
+                    }
+                }
+                _ => return false,
+            }
+        }
     }
 
     /// Position of the first case-insensitive whole-word occurrence of

@@ -24,13 +24,7 @@ pub fn pages_of(text: &str, per_page: usize) -> Vec<PageText> {
     lines
         .chunks(per_page.max(1))
         .enumerate()
-        .map(|(i, chunk)| PageText {
-            number: i as u32 + 1,
-            text: chunk.join("\n"),
-            engine: Engine::Lopdf,
-            ocr_confidence: None,
-            error: None,
-        })
+        .map(|(i, chunk)| PageText::new(i as u32 + 1, chunk.join("\n"), Engine::Lopdf))
         .collect()
 }
 

@@ -284,3 +284,68 @@ Agenda
         assert_eq!(docs.iter().map(|d| d.kind).collect::<Vec<_>>(), vec![DocumentKind::Other], "{text}\n{docs:#?}");
     }
 }
+
+#[test]
+fn a_case_system_protocol_with_member_tables_and_signatures() {
+    let text = "Møteprotokoll
+Utvalg: Hovedutvalg for oppvekst
+Møtested: Rådhuset, møterom 2
+Dato: 12.02.2019
+Tidspunkt: 09:00 - 15:00
+Følgende faste medlemmer møtte:
+Navn   Funksjon   Representerer
+Per Hansen   Leder   AP
+Kari Li   Medlem   SP
+Følgende medlemmer hadde forfall:
+Navn   Funksjon   Representerer
+Ole Brun   Nestleder   H
+Følgende varamedlemmer møtte:
+Navn   Møtte for   Representerer
+Siri Dahl   Ole Brun   H
+Fra administrasjonen møtte:
+Navn   Stilling
+Anne Berg   Kommunalsjef
+Underskrift:
+Vi bekrefter med underskriftene våre at det som er ført i møteboka er i samsvar med det som ble vedtatt på møtet.
+Saksliste
+Utvalgssaksnr   Innhold   Arkivsaksnr
+PS 1/19   Godkjenning av protokoll   19/120
+PS 2/19   Skolestruktur   18/2210
+PS 1/19 Godkjenning av protokoll
+Rådmannens innstilling
+Protokollen godkjennes.
+Behandling i Hovedutvalg for oppvekst - 12.02.2019
+Ingen merknader.
+HO- 1/19 Vedtak:
+Protokollen godkjennes.
+PS 2/19 Skolestruktur
+Rådmannens innstilling
+Saken sendes på høring.
+Behandling i Hovedutvalg for oppvekst - 12.02.2019
+Forslag fra SP: Saken utsettes.
+Votering: Forslaget fra SP falt med 1 mot 4 stemmer.
+HO- 2/19 Vedtak:
+Saken sendes på høring.
+";
+    let docs = read(text);
+    assert_eq!(docs.len(), 1, "{docs:#?}");
+    let d = &docs[0];
+    assert_eq!(d.kind, DocumentKind::Minutes);
+    assert_eq!(d.body.as_deref(), Some("Hovedutvalg for oppvekst"));
+    let m = d.meeting.as_ref().unwrap();
+    assert_eq!((m.date.as_deref(), m.start_time.as_deref(), m.end_time.as_deref()), (Some("2019-02-12"), Some("09:00"), Some("15:00")));
+    let people: Vec<_> = d.participants.iter().map(|p| (p.name.as_str(), p.role, p.attendance, p.function.as_deref(), p.organisation.as_deref(), p.substitute_for.as_deref())).collect();
+    assert_eq!(
+        people,
+        vec![
+            ("Per Hansen", Role::Member, Some(Attendance::Present), Some("Leder"), Some("AP"), None),
+            ("Kari Li", Role::Member, Some(Attendance::Present), Some("Medlem"), Some("SP"), None),
+            ("Ole Brun", Role::Member, Some(Attendance::Absent), Some("Nestleder"), Some("H"), None),
+            ("Siri Dahl", Role::Substitute, Some(Attendance::Present), None, Some("H"), Some("Ole Brun")),
+            ("Anne Berg", Role::Secretariat, Some(Attendance::Present), Some("Kommunalsjef"), None, None),
+        ]
+    );
+    assert_eq!(items(d), vec![("1/19", Some(1), Some(2019), Some("Godkjenning av protokoll")), ("2/19", Some(2), Some(2019), Some("Skolestruktur"))]);
+    assert_eq!(d.items[1].proposed_decision.as_deref(), Some("Saken sendes på høring."));
+    assert_eq!(d.items[1].decision.as_deref(), Some("Saken sendes på høring."));
+}

@@ -21,7 +21,7 @@ fn root() -> PathBuf {
 }
 
 fn page(number: u32, text: &str, engine: Engine) -> PageText {
-    PageText { number, text: text.to_string(), engine, ocr_confidence: None, error: None }
+    PageText::new(number, text, engine)
 }
 
 fn decoded(pages: Vec<PageText>) -> DecodedPdf {

@@ -64,7 +64,7 @@ fn ok_source(file: &str, sha: &str) -> Source {
 }
 
 fn pages(n: u32, engine: Engine) -> Vec<PageInfo> {
-    (1..=n).map(|page| PageInfo { page, engine, ocr_confidence: None, chars: 1000 }).collect()
+    (1..=n).map(|page| PageInfo { page, engine, quality: Default::default(), ocr_confidence: None, chars: 1000 }).collect()
 }
 
 /// An agenda (with participants and items), earlier minutes, and a memo
@@ -261,7 +261,7 @@ fn files_csv() {
     let (_t, out) = written();
     let t = read_csv(&out.join("csv/files.csv"));
     assert_eq!(t.header[..7], ["file", "sha256", "bytes", "pages", "status", "documents", "error"]);
-    for extra in ["title", "producer", "ocr_pages", "engines", "json"] {
+    for extra in ["title", "producer", "ocr_pages", "poor_pages", "engines", "json"] {
         assert!(t.header.iter().any(|h| h == extra), "{extra}");
     }
     let order: Vec<&str> = t.rows.iter().map(|r| r["file"].as_str()).collect();
@@ -285,6 +285,7 @@ fn files_csv() {
     assert_eq!(good["pages"], "9");
     assert_eq!(good["bytes"], "12345");
     assert_eq!(good["ocr_pages"], "1");
+    assert_eq!(good["poor_pages"], "");
     assert_eq!(good["engines"], "lopdf | pdf-extract | ocr");
     assert_eq!(good["producer"], "Microsoft® Word for Microsoft 365");
     // The error column is one line for every status but ok.

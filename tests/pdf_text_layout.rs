@@ -371,13 +371,7 @@ fn before_and_after() {
             let plain: Vec<PageText> = doc
                 .get_pages()
                 .keys()
-                .map(|&n| PageText {
-                    number: n,
-                    text: doc.extract_text(&[n]).unwrap_or_default(),
-                    engine: motebok::model::Engine::Lopdf,
-                    ocr_confidence: None,
-                    error: None,
-                })
+                .map(|&n| PageText::new(n, doc.extract_text(&[n]).unwrap_or_default(), motebok::model::Engine::Lopdf))
                 .collect();
             let ours = decode(&bytes, &DecodeOptions::default()).unwrap().pages;
             let want = words(&crate::common::seed(id));

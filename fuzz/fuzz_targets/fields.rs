@@ -20,13 +20,7 @@ fuzz_target!(|data: &[u8]| {
     let pages: Vec<PageText> = text
         .split('\u{c}')
         .enumerate()
-        .map(|(i, t)| PageText {
-            number: i as u32 + 1,
-            text: t.to_string(),
-            engine: Engine::Lopdf,
-            ocr_confidence: None,
-            error: None,
-        })
+        .map(|(i, t)| PageText::new(i as u32 + 1, t.to_string(), Engine::Lopdf))
         .collect();
     let docs = motebok::read::read_file(&pages, rules);
     // What the output stage does with them next: must serialise.

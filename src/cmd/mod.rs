@@ -6,6 +6,7 @@ mod eval;
 mod extract;
 mod merge;
 mod search;
+mod text;
 mod worker;
 
 use clap::Parser;
@@ -55,6 +56,7 @@ pub fn main() -> i32 {
         Some(Command::Eval(args)) => eval::run(&args),
         Some(Command::Merge(args)) => merge::run(&args),
         Some(Command::Search(args)) => search::run(&args),
+        Some(Command::Text(args)) => text::run(&args),
         Some(Command::Worker(args)) => worker::run(&args),
     }
 }

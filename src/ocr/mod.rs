@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::model::Engine;
+use crate::model::{Engine, Quality};
 use crate::pdf::{DecodeOptions, DecodedPdf, PageText};
 
 pub use image::{embedded_jpegs, EmbeddedJpeg};
@@ -113,17 +113,19 @@ impl OcrConfig {
 // ---------------------------------------------------------------- detection
 
 /// Whether `text` is a usable text layer (not empty, not U+FFFD runs,
-/// unmapped Identity-H glyphs or symbol soup). Decoding and OCR share one
-/// definition of "no text": the one in [`crate::pdf`].
+/// unmapped glyphs or symbol soup). Decoding and OCR share one definition:
+/// the text-quality check of [`crate::pdf::quality`].
 pub use crate::pdf::is_usable_text;
 
-/// Whether `page` goes to OCR under `mode`.
+/// Whether `page` goes to OCR under `mode`: under `auto`, every page whose
+/// text the quality check did not find good (no text, or text that does
+/// not read).
 pub fn needs_ocr(page: &PageText, mode: Mode) -> bool {
     match mode {
         Mode::Never => false,
         // A page already read by OCR is not read again.
         Mode::Always => page.engine != Engine::Ocr,
-        Mode::Auto => page.engine != Engine::Ocr && !is_usable_text(&page.text),
+        Mode::Auto => page.engine != Engine::Ocr && page.quality != Quality::Good,
     }
 }
 
@@ -356,9 +358,10 @@ pub fn apply_with_progress(
     if targets.is_empty() {
         return;
     }
-    // Pages whose text layer is unusable: OCR is their only text.
+    // Pages whose text layer does not read well: OCR is their hope. (A
+    // page with poor text keeps it when OCR cannot do better.)
     let required: BTreeSet<u32> =
-        decoded.pages.iter().filter(|p| !is_usable_text(&p.text)).map(|p| p.number).collect();
+        decoded.pages.iter().filter(|p| p.quality != Quality::Good).map(|p| p.number).collect();
     let give_up = |decoded: &mut DecodedPdf, pages: &[u32], why: &str| {
         let need: Vec<u32> = pages.iter().copied().filter(|n| required.contains(n)).collect();
         let what = if need.is_empty() {
@@ -367,9 +370,6 @@ pub fn apply_with_progress(
             format!("OCR needed on pages {} but not run", crate::util::page_list(&need))
         };
         decoded.warnings.push(format!("{what}: {why}"));
-        for p in decoded.pages.iter_mut().filter(|p| need.contains(&p.number)) {
-            blank(p);
-        }
     };
     if let Err(why) = check_tesseract(cfg) {
         // Once per run on stderr too: in a large batch this is the news.
@@ -416,28 +416,43 @@ pub fn apply_with_progress(
     for (n, result) in results {
         let Some(page) = decoded.pages.iter_mut().find(|p| p.number == n) else { continue };
         let needed = required.contains(&n);
+        let had_text = page.quality == Quality::Poor;
         match result {
             Ok(t) if t.words > 0 && !t.text.trim().is_empty() => {
+                let verdict = crate::pdf::quality::assess(&t.text, None);
+                if had_text && verdict.quality != Quality::Good {
+                    decoded.warnings.push(format!(
+                        "page {n}: OCR read no better than the text layer ({}); the text layer is kept",
+                        verdict.reason.as_deref().unwrap_or("poor text")
+                    ));
+                    continue;
+                }
                 if let Some(err) = page.error.take() {
                     decoded.warnings.push(format!("page {n}: {err}; its text was read by OCR instead"));
                 }
+                // Say why a text layer was set aside.
+                let replaced = page.quality_note.take().filter(|_| had_text).map(|why| format!("text layer not used ({why}); read by OCR"));
                 page.text = t.text;
                 page.engine = Engine::Ocr;
                 page.ocr_confidence = t.confidence;
+                page.quality = verdict.quality;
+                page.quality_note = verdict.reason.or(replaced);
+                page.lines.clear();
             }
             // A blank page: nothing to read, nothing wrong.
             Ok(_) => {
-                if needed {
+                if needed && !had_text {
                     blank(page);
                 }
             }
-            Err(e) if needed => {
+            Err(e) if needed && !had_text => {
                 blank(page);
                 page.error = Some(match page.error.take() {
                     Some(prev) => format!("{prev}; OCR failed: {e}"),
                     None => format!("OCR failed: {e}"),
                 });
             }
+            Err(e) if needed => decoded.warnings.push(format!("page {n}: OCR failed, poor text layer kept: {e}")),
             Err(e) => decoded.warnings.push(format!("page {n}: OCR failed, text layer kept: {e}")),
         }
     }
@@ -447,4 +462,7 @@ fn blank(page: &mut PageText) {
     page.text.clear();
     page.engine = Engine::None;
     page.ocr_confidence = None;
+    page.quality = Quality::Empty;
+    page.quality_note = None;
+    page.lines.clear();
 }

@@ -361,6 +361,11 @@ fn files_columns<'a>() -> Vec<Column<FileRow<'a>>> {
         col("ocr_pages", I, "Number of pages read by OCR.", |r| {
             count(r.rec.pages.iter().filter(|p| p.engine == crate::model::Engine::Ocr).count())
         }),
+        col("poor_pages", S, "Pages whose text no engine reads well (the text-quality check flagged them: unmapped glyphs, symbol soup, letters that make no words), as `1-3, 5`. Empty when every page reads well.", |r| {
+            let poor: Vec<u32> =
+                r.rec.pages.iter().filter(|p| p.quality == crate::model::Quality::Poor).map(|p| p.page).collect();
+            Cell::Text(crate::util::page_list(&poor))
+        }),
         col("problems", I, "Number of problems recorded for the file (errors and warnings; see the per-file JSON and report.md).", |r| {
             count(r.rec.errors.len())
         }),

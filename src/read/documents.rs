@@ -258,8 +258,9 @@ pub struct Evidence {
     pub case_paper: usize,
 }
 
-/// Count the signs in a document's lines.
-pub fn evidence(lines: &[Line], title_end: usize, rules: &Rules) -> Evidence {
+/// Count the signs in a document's lines. Decision sentences are counted
+/// only when `sentences` (they are the dearest sign to read).
+pub fn evidence_of(lines: &[Line], title_end: usize, rules: &Rules, sentences: bool) -> Evidence {
     let mut e = Evidence::default();
     let title: Vec<&str> = lines[..title_end.min(lines.len())].iter().map(|l| l.text.as_str()).collect();
     let mut seen = Vec::new();
@@ -269,50 +270,67 @@ pub fn evidence(lines: &[Line], title_end: usize, rules: &Rules) -> Evidence {
         }
     }
     e.title_kinds = seen;
+    // Counts matter only up to what the decision needs (a few of each):
+    // counting stops there, which keeps long documents cheap.
+    const ENOUGH: usize = 3;
     for (i, l) in lines.iter().enumerate() {
         let t = l.text.as_str();
-        if let Some((s, _)) = labels::participant_heading(t, rules) {
-            e.participants += 1;
-            if s.present.is_some() && !s.organisations_only {
-                e.attendance += 1;
+        if e.participants < ENOUGH || e.attendance == 0 {
+            if let Some((s, _)) = labels::participant_heading(t, rules) {
+                e.participants += 1;
+                if s.present.is_some() && !s.organisations_only {
+                    e.attendance += 1;
+                }
             }
         }
-        if let Some((k, _)) = labels::decision_label(t, rules) {
-            match k {
-                labels::DecisionLabel::Proposed => e.proposal_labels += 1,
-                labels::DecisionLabel::Decision => e.decision_labels += 1,
+        if e.decision_labels < ENOUGH || e.proposal_labels < ENOUGH {
+            if let Some((k, _)) = labels::decision_label(t, rules) {
+                match k {
+                    labels::DecisionLabel::Proposed => e.proposal_labels += 1,
+                    labels::DecisionLabel::Decision => e.decision_labels += 1,
+                }
+            }
+            match labels::opener_sentence(t, rules) {
+                Some(labels::DecisionLabel::Decision) => e.decision_labels += 1,
+                Some(labels::DecisionLabel::Proposed) => e.case_paper += 1,
+                None => {}
             }
         }
-        match labels::opener_sentence(t, rules) {
-            Some(labels::DecisionLabel::Decision) => e.decision_labels += 1,
-            Some(labels::DecisionLabel::Proposed) => e.case_paper += 1,
-            None => {}
-        }
-        if labels::header_label(t, rules).is_some() && i < 30 {
+        if i < 30 && labels::header_label(t, rules).is_some() {
             e.header_labels += 1;
         }
         if i < 30 && super::lexicon::sak::case_paper_number(t).is_some() {
             e.case_paper += 1;
         }
-        if ident::leading_ident(t, rules).is_some_and(|(_, title)| !title.is_empty()) {
+        if e.items < ENOUGH && ident::leading_ident(t, rules).is_some_and(|(_, title)| !title.is_empty()) {
             e.items += 1;
         }
-        if t.len() < 200 && outcome::states_decision(t, rules) && !t.ends_with(':') {
+        if sentences && e.decision_sentences < ENOUGH && t.len() < 200 && !t.ends_with(':') && outcome::states_decision(t, rules) {
             e.decision_sentences += 1;
         }
     }
     e
 }
 
-/// The kind of a document, from the signs in its lines that agree.
+/// Every sign in a document's lines.
+pub fn evidence(lines: &[Line], title_end: usize, rules: &Rules) -> Evidence {
+    evidence_of(lines, title_end, rules, true)
+}
+
+/// The kind of a document, from the signs in its lines that agree. Decision
+/// sentences are read only when they could change the verdict.
 fn classify(lines: &[Line], s: &Segment, rules: &Rules) -> DocumentKind {
     match s.origin {
         Origin::MemoBox => return DocumentKind::CaseMemo,
         Origin::Letter => return DocumentKind::Other,
         Origin::File | Origin::MeetingTitle => {}
     }
-    let e = evidence(lines, s.title_end - s.start, rules);
-    kind_of(&e)
+    let e = evidence_of(lines, s.title_end - s.start, rules, false);
+    let without = kind_of(&e);
+    if kind_of(&Evidence { decision_sentences: 3, ..e.clone() }) == without {
+        return without;
+    }
+    kind_of(&evidence(lines, s.title_end - s.start, rules))
 }
 
 /// The decision over the evidence (a pure function, tested on its own).

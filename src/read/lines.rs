@@ -26,8 +26,21 @@ pub struct Line {
     /// The parts of a line printed with wide gaps between them (three
     /// spaces or more in the text layer); empty when there is one part.
     pub cells: Vec<String>,
-    /// Leading spaces in the text layer (a crude indentation).
+    /// Indentation: from the page's geometry where the layout extractor
+    /// read it (half-ems from the page's leftmost line), else leading
+    /// spaces in the text layer.
     pub indent: u16,
+    /// The visual row the line sits on: lines printed on one baseline (the
+    /// cells of a table row, split apart by wide gaps) share it. Counts up
+    /// through the file; 0 without geometry.
+    pub row: u32,
+    /// Every run of the line is set in bold.
+    pub bold: bool,
+    /// Where the line starts on the page, in points (0 without geometry).
+    pub x0: f32,
+    /// The line's baseline and font size, in points (0 without geometry).
+    pub baseline: f32,
+    pub size: f32,
     /// The line opened with a bullet (•, ●, ○, ▪, -, *).
     pub bullet: bool,
     /// A blank line, or the start of a page, comes before this line.
@@ -56,46 +69,84 @@ impl Line {
 
 /// The clean lines of a file, in reading order, without empty lines.
 pub fn clean_pages(pages: &[PageText], rules: &Rules) -> Vec<Line> {
-    let repeated = repeated_edge_lines(pages);
-    let mut out: Vec<Line> = Vec::new();
-    for page in pages {
-        let raw: Vec<&str> = page.text.lines().collect();
-        let content: Vec<usize> = (0..raw.len()).filter(|&i| !tidy(raw[i]).is_empty()).collect();
-        let first = content.first().copied();
-        let last = content.last().copied();
-        let mut after_furniture = false;
-        let mut blank = true;
-        for (i, raw_line) in raw.iter().enumerate() {
-            let mut line = read_line(raw_line, page.number);
-            if line.text.is_empty() {
-                blank = true;
-                continue;
+    // Each page's lines, read once, empty lines dropped (a blank before a
+    // line is kept as its sign), with their geometry where there is one.
+    let mut row = 0u32;
+    let read: Vec<Vec<Line>> = pages
+        .iter()
+        .map(|page| {
+            let geometry = page_geometry(page);
+            let mut lines = Vec::new();
+            let mut blank = true;
+            let mut last_baseline: Option<(f32, f32)> = None;
+            for (k, raw) in page.text.lines().enumerate() {
+                let mut line = read_line(raw, page.number);
+                if let Some((left, g)) = geometry.as_ref().and_then(|(left, g)| g.get(k).map(|g| (*left, g))) {
+                    line.indent = ((g.x0 - left).max(0.0) / (g.size.max(1.0) * 0.5)).round().min(u16::MAX as f32) as u16;
+                    line.bold = g.bold;
+                    line.x0 = g.x0;
+                    line.baseline = g.baseline;
+                    line.size = g.size;
+                    let same_row = last_baseline.is_some_and(|(b, size)| (b - g.baseline).abs() <= 0.4 * size.max(g.size));
+                    if !same_row {
+                        row += 1;
+                    }
+                    last_baseline = Some((g.baseline, g.size));
+                    line.row = row;
+                }
+                if line.text.is_empty() {
+                    blank = true;
+                    continue;
+                }
+                line.blank_before = blank;
+                blank = false;
+                lines.push(line);
             }
-            let at_edge = Some(i) == first || Some(i) == last;
-            let edge_band = content.iter().position(|&c| c == i).is_some_and(|k| k < 2 || k + 2 >= content.len());
-            if is_furniture(&line.text, rules)
-                || (at_edge && is_page_number(&line.text))
-                || (edge_band && repeated.contains_key(&shape(&line.text)))
-            {
+            lines
+        })
+        .collect();
+    let repeated = repeated_edge_lines(&read);
+    let mut out: Vec<Line> = Vec::new();
+    for lines in read {
+        let n = lines.len();
+        let mut after_furniture = false;
+        let mut blank_carried = false;
+        for (k, mut line) in lines.into_iter().enumerate() {
+            let at_edge = k == 0 || k + 1 == n;
+            let edge_band = k < 2 || k + 2 >= n;
+            if is_furniture(&line.text, rules) || (at_edge && is_page_number(&line.text)) || (edge_band && repeated.contains(&shape(&line.text))) {
                 // A running header (the body's name) printed beside the
                 // page number is furniture too.
                 if out.last().is_some_and(|l| is_running_header(&l.text, rules)) {
                     out.pop();
                 }
                 after_furniture = true;
+                blank_carried |= line.blank_before;
                 continue;
             }
             if after_furniture && is_running_header(&line.text, rules) {
                 continue;
             }
             after_furniture = false;
-            line.blank_before = blank;
-            blank = false;
+            line.blank_before |= blank_carried || k == 0;
+            blank_carried = false;
             out.push(line);
         }
     }
     mark_short(&mut out);
     out
+}
+
+/// A page's line geometry, one entry per line of its text, and the
+/// leftmost x of its lines; `None` when the page has none (another engine
+/// read it) or it does not match the text line for line.
+fn page_geometry(page: &PageText) -> Option<(f32, &[crate::pdf::TextLine])> {
+    let g = page.lines.as_slice();
+    if g.is_empty() || g.len() != page.text.lines().count() {
+        return None;
+    }
+    let left = g.iter().filter(|l| l.x1 > l.x0).map(|l| l.x0).fold(f32::INFINITY, f32::min);
+    left.is_finite().then_some((left, g))
 }
 
 /// Mark lines shorter than 70 % of their page's longest line.
@@ -115,9 +166,13 @@ fn read_line(raw: &str, page: u32) -> Line {
     let indent = raw.chars().take_while(|c| c.is_whitespace()).count().min(u16::MAX as usize) as u16;
     let trimmed = raw.trim();
     let (bullet, body) = strip_bullet(trimmed);
-    let cells: Vec<String> = split_cells(body).into_iter().map(tidy).filter(|c| !c.is_empty()).collect();
+    let cells: Vec<String> = if body.contains("   ") || body.contains('\t') {
+        split_cells(body).into_iter().map(tidy).filter(|c| !c.is_empty()).collect()
+    } else {
+        Vec::new()
+    };
     let text = tidy(trimmed);
-    Line { cells: if cells.len() > 1 { cells } else { Vec::new() }, text, page, indent, bullet, blank_before: false, short: false }
+    Line { cells: if cells.len() > 1 { cells } else { Vec::new() }, text, page, indent, bullet, ..Line::default() }
 }
 
 /// Bullet characters that open a list entry.
@@ -188,19 +243,18 @@ fn shape(text: &str) -> String {
 /// repeated as a running header), by shape. Only files of three pages or
 /// more have them; a shape must be on at least three pages and on more
 /// than half of them.
-fn repeated_edge_lines(pages: &[PageText]) -> HashMap<String, usize> {
-    let with_text = pages.iter().filter(|p| p.text.lines().any(|l| !l.trim().is_empty())).count();
+fn repeated_edge_lines(pages: &[Vec<Line>]) -> std::collections::HashSet<String> {
+    let with_text = pages.iter().filter(|p| !p.is_empty()).count();
     if with_text < 3 {
-        return HashMap::new();
+        return Default::default();
     }
     let mut counts: HashMap<String, usize> = HashMap::new();
-    for p in pages {
-        let lines: Vec<String> = p.text.lines().map(tidy).filter(|l| !l.is_empty()).collect();
+    for lines in pages {
         let n = lines.len();
         let mut seen: Vec<String> = Vec::new();
         for (k, l) in lines.iter().enumerate() {
             if k < 2 || k + 2 >= n {
-                let s = shape(l);
+                let s = shape(&l.text);
                 // Short shapes (a lone letter, a page number) say nothing.
                 if s.chars().count() >= 4 && !seen.contains(&s) {
                     seen.push(s);
@@ -211,8 +265,7 @@ fn repeated_edge_lines(pages: &[PageText]) -> HashMap<String, usize> {
             *counts.entry(s).or_default() += 1;
         }
     }
-    counts.retain(|_, n| *n >= 3 && *n * 2 > with_text);
-    counts
+    counts.into_iter().filter(|(_, n)| *n >= 3 && *n * 2 > with_text).map(|(s, _)| s).collect()
 }
 
 /// Plain text as the lines of one page (tidied, empty lines dropped), with
@@ -349,7 +402,7 @@ mod tests {
     use crate::model::Engine;
 
     fn page(number: u32, text: &str) -> PageText {
-        PageText { number, text: text.into(), engine: Engine::Lopdf, ocr_confidence: None, error: None }
+        PageText::new(number, text, Engine::Lopdf)
     }
 
     fn texts(lines: &[Line]) -> Vec<&str> {

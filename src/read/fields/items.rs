@@ -368,7 +368,15 @@ fn accepted(lines: &[Line], meeting_year: Option<i32>, cx: &Cx) -> Vec<Heading> 
         let word = text[..digits_at].trim().to_string();
         let after_number = text[digits_at..].trim_start_matches(|c: char| c.is_ascii_digit() || c == '.').trim_start();
         let colon = ident.series == Series::Bare && after_number.starts_with(':');
-        cands.push(Candidate { line: i, ident, title: title.to_string(), word, colon });
+        // In a row printed as cells, a cell holding an archive number
+        // ("19/120") is no part of the title.
+        let title = if l.cells.len() > 1 {
+            let kept: Vec<&str> = l.cells.iter().skip(1).map(String::as_str).filter(|c| !ARCHIVE_NUMBER.is_match(&format!("{c} ")) || c.contains(' ')).collect();
+            if kept.is_empty() { title.to_string() } else { kept.join(" ") }
+        } else {
+            title.to_string()
+        };
+        cands.push(Candidate { line: i, ident, title, word, colon });
     }
     let fits_year = |c: &Candidate| c.ident.year.is_some_and(|y| meeting_year.is_none_or(|m| (y - m).abs() <= 1));
     let with_year = cands.iter().filter(|c| fits_year(c)).count();

@@ -35,10 +35,22 @@ fn attachment_start(line: &str, cx: &Cx) -> bool {
     ATTACHMENT.captures(line).is_some_and(|c| cx.rules.labels.decisions.attachment.iter().any(|a| eq_fold(a, &c[1])))
 }
 
-/// A section heading that ends a labelled block ("Behandling", "Votering:").
+/// A section heading that ends a labelled block: "Behandling", "Votering:
+/// …", "Behandling i Formannskapet - 12.02.2019".
 fn section_end(line: &str, cx: &Cx) -> bool {
-    strip_label(line, &cx.rules.genre.sections.ends).is_some_and(|rest| rest.is_empty())
-        || strip_label(line, &cx.rules.labels.memo.sections).is_some_and(|rest| rest.is_empty())
+    // A heading is printed capitalised; "diskusjon i møtet, …" goes on a
+    // sentence.
+    if !line.chars().next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    let ends = |labels: &[String]| {
+        strip_label(line, labels).is_some_and(|rest| {
+            let colon = line[..line.len() - rest.len()].contains(':');
+            let of_body = rest.split_whitespace().next().is_some_and(|w| matches!(w, "i" | "av" | "for" | "fra" | "ved")) && line.split_whitespace().count() <= 12;
+            rest.is_empty() || colon || of_body
+        })
+    };
+    ends(&cx.rules.genre.sections.ends) || ends(&cx.rules.labels.memo.sections)
 }
 
 #[derive(PartialEq)]

@@ -38,15 +38,16 @@ pub fn read_participants(title: &[Line], lines: &[Line], stop: usize, minutes: b
             continue;
         };
         let end = section_end(lines, i + used, stop, cx);
-        read_section(&section, first.as_deref(), &lines[i + used..end], minutes, cx, &mut out);
+        read_section(&section, first.as_deref(), Some(&lines[i]), &lines[i + used..end], minutes, cx, &mut out);
         i = end.max(i + used);
     }
     // Signatories after the saker ("Signert av", "Henrik Liodden, Parafer").
     let mut i = stop;
     while i < lines.len() {
-        if let Some((section, first, used)) = heading_at(lines, i, cx).filter(|(s, _, _)| is_signature(s, cx)) {
+        let signed = crate::rules::labels::strip_label(lines[i].content(), &cx.rules.genre.participants.signatories).is_some();
+        if let Some((section, first, used)) = signed.then(|| heading_at(lines, i, cx)).flatten().filter(|(s, _, _)| is_signature(s, cx)) {
             let end = section_end(lines, i + used, lines.len(), cx);
-            read_section(&section, first.as_deref(), &lines[i + used..end], minutes, cx, &mut out);
+            read_section(&section, first.as_deref(), Some(&lines[i]), &lines[i + used..end], minutes, cx, &mut out);
             i = end.max(i + used);
             continue;
         }
@@ -73,8 +74,14 @@ fn heading_at(lines: &[Line], i: usize, cx: &Cx) -> Option<(Section, Option<Stri
         if i + span > lines.len() {
             break;
         }
-        let parts: Vec<&str> = lines[i..i + span].iter().map(|l| l.content()).collect();
-        let joined = join_lines(&parts);
+        // A wrapped name: the line is the start of a secretariat's name.
+        if span == 2 {
+            let lower = line.to_lowercase();
+            if lower.is_empty() || !cx.rules.bodies.secretariat.names.iter().any(|n| n.to_lowercase().starts_with(&lower) && n.len() > line.len()) {
+                break;
+            }
+        }
+        let joined = if span == 1 { line.to_string() } else { join_lines(&[line, lines[i + 1].content()]) };
         if let Some((name, rest)) = labels::secretariat_heading(&joined, cx.rules) {
             // A wrapped heading must be the heading alone.
             if span == 2 && !rest.is_empty() {
@@ -124,7 +131,7 @@ fn is_prose(t: &str) -> bool {
 }
 
 /// Read the entries of one section into `out`.
-fn read_section(section: &Section, first: Option<&str>, lines: &[Line], minutes: bool, cx: &Cx, out: &mut Vec<Participant>) {
+fn read_section(section: &Section, first: Option<&str>, heading: Option<&Line>, lines: &[Line], minutes: bool, cx: &Cx, out: &mut Vec<Participant>) {
     if section.organisations_only {
         return;
     }
@@ -143,7 +150,7 @@ fn read_section(section: &Section, first: Option<&str>, lines: &[Line], minutes:
             with_first.push(Line::new(text, page));
         }
     }
-    if let Some(table) = table_columns(section, lines, cx) {
+    if let Some(table) = table_columns(section, heading, lines, cx) {
         read_table(section, &table, lines, minutes, cx, out);
         return;
     }
@@ -160,7 +167,7 @@ fn read_section(section: &Section, first: Option<&str>, lines: &[Line], minutes:
 fn push(out: &mut Vec<Participant>, p: Option<Participant>) {
     let Some(p) = p else { return };
     if let Some(existing) = out.iter_mut().find(|e| same_person(&e.name, &p.name)) {
-        if existing.role == Role::Member && p.role == Role::Substitute {
+        if existing.role == Role::Member && p.role == Role::Substitute && existing.attendance != Some(Attendance::Absent) {
             existing.role = Role::Substitute;
             if existing.substitute_for.is_none() {
                 existing.substitute_for = p.substitute_for;
@@ -230,7 +237,7 @@ fn entries(lines: &[Line], cx: &Cx) -> Vec<Entry> {
             && l.indent <= base_indent
             && t.split_whitespace().count() <= 3
             && !t.contains(['(', ','])
-            && next.is_some_and(|n| n.bullet || n.indent > l.indent);
+            && next.is_some_and(|n| (n.bullet || n.indent > l.indent) && (n.row == 0 || n.row != l.row));
         if heads_group {
             group = Some(t.trim_end_matches(':').to_string());
             continue;
@@ -454,12 +461,17 @@ enum Column {
     Function,
     Organisation,
     Note,
+    SubstituteFor,
 }
 
 struct Table {
     columns: Vec<Column>,
     /// Lines the column headings take at the start of the section.
     skip: usize,
+    /// Where each column starts on the page, when the headings' geometry
+    /// is known: cells are then placed by where they stand, so an empty
+    /// cell leaves its column empty instead of shifting the row.
+    starts: Option<Vec<f32>>,
 }
 
 fn column_of(word: &str, cx: &Cx) -> Option<Column> {
@@ -474,55 +486,126 @@ fn column_of(word: &str, cx: &Cx) -> Option<Column> {
         Some(Column::Organisation)
     } else if is(&p.note_columns) {
         Some(Column::Note)
+    } else if is(&p.substitute_columns) {
+        Some(Column::SubstituteFor)
     } else {
         None
     }
 }
 
-fn table_columns(section: &Section, lines: &[Line], cx: &Cx) -> Option<Table> {
+fn table_columns(section: &Section, heading: Option<&Line>, lines: &[Line], cx: &Cx) -> Option<Table> {
     let mut columns = Vec::new();
     let mut skip = 0;
+    // Column starts, while every heading line is one column on one row.
+    let mut starts: Option<Vec<f32>> = Some(Vec::new());
+    let mut row = None;
+    let mut place = |l: &Line, one_column: bool, starts: &mut Option<Vec<f32>>| {
+        let same_row = l.row != 0 && row.is_none_or(|r| r == l.row);
+        row = Some(l.row);
+        match starts.as_mut() {
+            Some(v) if one_column && same_row => v.push(l.x0),
+            _ => *starts = None,
+        }
+    };
     // A minute-takers' heading is the name column of its table.
     if section.function.is_some() {
         columns.push(Column::Name);
+        match heading {
+            Some(h) => place(h, true, &mut starts),
+            None => starts = None,
+        }
     }
     for l in lines.iter().take(4) {
         let words: Vec<&str> = if l.cells.len() > 1 { l.cells.iter().map(String::as_str).collect() } else { l.text.split_whitespace().collect() };
-        let cols: Option<Vec<Column>> = words.iter().map(|w| column_of(w, cx)).collect();
+        let whole = column_of(&l.text, cx);
+        let cols: Option<Vec<Column>> = match whole {
+            Some(c) => Some(vec![c]),
+            None => words.iter().map(|w| column_of(w, cx)).collect(),
+        };
         match cols {
             Some(c) if !c.is_empty() => {
+                place(l, c.len() == 1, &mut starts);
                 columns.extend(c);
                 skip += 1;
             }
             _ => break,
         }
     }
+    let before = columns.len();
     columns.dedup();
-    (skip > 0 && columns.len() >= 2 && columns.contains(&Column::Name)).then_some(Table { columns, skip })
+    if columns.len() != before {
+        starts = None;
+    }
+    let starts = starts.filter(|s| s.len() == columns.len());
+    (skip > 0 && columns.len() >= 2 && columns.contains(&Column::Name)).then_some(Table { columns, skip, starts })
+}
+
+/// A table's rows placed by geometry, whatever order the producer wrote
+/// the cells in: lines on one baseline are one row (rows top to bottom,
+/// page by page), each line in the column whose start is nearest at or
+/// left of it.
+fn rows_by_geometry(starts: &[f32], lines: &[Line]) -> Option<Vec<Vec<(String, u32)>>> {
+    if lines.iter().any(|l| l.row == 0 || l.size <= 0.0) {
+        return None;
+    }
+    let mut order: Vec<&Line> = lines.iter().collect();
+    // PDF y grows upwards: a higher baseline is printed first.
+    order.sort_by(|a, b| a.page.cmp(&b.page).then(b.baseline.total_cmp(&a.baseline)).then(a.x0.total_cmp(&b.x0)));
+    let mut rows: Vec<Vec<(String, u32)>> = Vec::new();
+    let mut row_at: Option<(u32, f32)> = None;
+    for l in order {
+        let same = row_at.is_some_and(|(page, b)| page == l.page && (b - l.baseline).abs() <= 0.4 * l.size);
+        if !same {
+            rows.push(vec![(String::new(), l.page); starts.len()]);
+            row_at = Some((l.page, l.baseline));
+        }
+        let col = starts.iter().rposition(|&x| x <= l.x0 + 2.0).unwrap_or(0);
+        let row = rows.last_mut().expect("a row was pushed");
+        if l.cells.len() > 1 {
+            // One line holding several cells (a row set as one string with
+            // wide gaps): the cells fill the columns from where it starts.
+            for (cell, text) in row[col..].iter_mut().zip(&l.cells) {
+                push_joined(&mut cell.0, text);
+            }
+        } else {
+            push_joined(&mut row[col].0, l.content());
+        }
+    }
+    Some(rows)
 }
 
 /// Rows of a participant table, one cell a line or a row a line.
 fn read_table(section: &Section, table: &Table, lines: &[Line], minutes: bool, cx: &Cx, out: &mut Vec<Participant>) {
     let n = table.columns.len();
-    let mut cells: Vec<(String, u32)> = Vec::new();
-    for l in &lines[table.skip..] {
-        if l.cells.len() > 1 {
-            cells.extend(l.cells.iter().map(|c| (c.clone(), l.page)));
-        } else {
-            cells.push((l.content().to_string(), l.page));
+    let body = &lines[table.skip..];
+    let rows: Vec<Vec<(String, u32)>> = match table.starts.as_deref().and_then(|s| rows_by_geometry(s, body)) {
+        Some(rows) => rows,
+        None => {
+            // No geometry: the cells in the order they come, n to a row.
+            let mut cells: Vec<(String, u32)> = Vec::new();
+            for l in body {
+                if l.cells.len() > 1 {
+                    cells.extend(l.cells.iter().map(|c| (c.clone(), l.page)));
+                } else {
+                    cells.push((l.content().to_string(), l.page));
+                }
+            }
+            cells.chunks(n).filter(|r| r.len() == n).map(<[_]>::to_vec).collect()
         }
-    }
-    for row in cells.chunks(n) {
-        if row.len() < n {
-            break;
-        }
+    };
+    for row in &rows {
         let name_at = table.columns.iter().position(|c| *c == Column::Name).unwrap_or(0);
         let name_cell = &row[name_at].0;
+        // "Henrik Liodden, Parafer" is a list entry, not a name cell: the
+        // table has ended.
+        if name_cell.contains(',') && split_list(name_cell, cx).len() < 2 {
+            break;
+        }
         let people = split_list(name_cell, cx);
         let all_names = people.iter().all(|p| person::name_shape(p, cx.rules) != NameShape::No);
         // The other cells must not be people themselves (the table has
         // ended and a list of names goes on).
-        let others_fit = row.iter().enumerate().filter(|(k, _)| *k != name_at).all(|(_, (c, _))| {
+        let others_fit = row.iter().enumerate().filter(|(k, _)| *k != name_at && table.columns[*k] != Column::SubstituteFor).all(|(_, (c, _))| {
             let head = c.split(',').next().unwrap_or(c);
             !(person::name_shape(head, cx.rules) == NameShape::Likely && head.split_whitespace().count() >= 2)
         });
@@ -540,6 +623,10 @@ fn read_table(section: &Section, table: &Table, lines: &[Line], minutes: bool, c
                     Column::Function => p.function = Some(v.to_string()),
                     Column::Organisation => p.organisation = Some(v.to_string()),
                     Column::Note => p.note = Some(v.to_string()),
+                    Column::SubstituteFor => {
+                        p.substitute_for = Some(v.to_string());
+                        p.role = Role::Substitute;
+                    }
                     Column::Name => {}
                 }
             }

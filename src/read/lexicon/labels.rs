@@ -22,7 +22,7 @@ pub enum HeaderLabel {
 pub fn header_label<'a>(line: &'a str, rules: &Rules) -> Option<(HeaderLabel, &'a str)> {
     // A label is printed capitalised; "kl. 10.30 – 13.30" continuing a
     // participant's note is no time label.
-    if !line.chars().next().is_some_and(char::is_uppercase) {
+    if !line.chars().next().is_some_and(char::is_uppercase) || !rules.may_be_header_label(line) {
         return None;
     }
     let h = &rules.labels.header;
@@ -115,9 +115,12 @@ impl Section {
 
 /// If `line` opens a participant list: the section and the rest of the line.
 pub fn participant_heading<'a>(line: &'a str, rules: &Rules) -> Option<(Section, &'a str)> {
+    let line = line.trim();
+    if !rules.may_be_participant_heading(line) {
+        return None;
+    }
     let p = &rules.labels.participants;
     let g = &rules.genre.participants;
-    let line = line.trim();
     // "Foreninger som ikke var tilstede: …" lists organisations.
     if let Some(rest) = strip_label(line, &g.organisation_lists) {
         if let Some((_, after)) = rest.split_once(':') {
@@ -207,6 +210,11 @@ pub enum DecisionLabel {
 /// a short label ending in "innstilling" or "vedtak" counts
 /// ("Formannskapets innstilling:", "KST-vedtak:").
 pub fn decision_label<'a>(line: &'a str, rules: &Rules) -> Option<(DecisionLabel, &'a str)> {
+    // A label stands alone on its line or ends in a colon: a long line
+    // without one is running text.
+    if !line.contains(':') && line.split_whitespace().nth(6).is_some() {
+        return None;
+    }
     let d = &rules.genre.decisions;
     let legacy = &rules.labels.decisions;
     let listed = |labels: &[String], extra: &[String]| -> Option<&'a str> {
@@ -251,6 +259,10 @@ pub fn decision_label<'a>(line: &'a str, rules: &Rules) -> Option<(DecisionLabel
 /// ("Styret fattet følgende enstemmige vedtak", "Byrådet innstiller til
 /// bystyret å fatte følgende vedtak:").
 pub fn opener_sentence(line: &str, rules: &Rules) -> Option<DecisionLabel> {
+    // A cheap test first: the line holds the last word of some opener.
+    if !rules.decision_lexicon().opener_tails.iter().any(|t| line.contains(t.as_str()) || t.char_indices().nth(1).is_some_and(|(i, _)| line.contains(&t[i..]))) {
+        return None;
+    }
     let t = line.trim().trim_end_matches([':', '.', ' ']).to_lowercase();
     let d = &rules.genre.decisions;
     if d.proposed_openers.iter().any(|o| t.ends_with(&o.to_lowercase())) {
