@@ -547,3 +547,26 @@ fn killed_runs_leave_a_complete_output() {
     assert_eq!(generation_of(&out), "generation 99");
     eprintln!("generations seen after kills: {seen:?}; {interrupted} kills left a staging dir behind");
 }
+
+/// Two copies of one meeting that disagree on a sak's title and on the
+/// date: the merge stores the sak's disagreement before the meeting's,
+/// and numbers them in the order of the dataset (meeting fields first).
+#[test]
+fn disagreements_on_a_meeting_and_its_saker_are_numbered_in_order() {
+    let mut one = rich("a/x.pdf", &"aa".repeat(32));
+    let mut two = rich("b/x.pdf", &"bb".repeat(32));
+    for (rec, date, title) in [(&mut one, "2021-12-09", "Godkjenning av innkalling"), (&mut two, "2021-12-10", "Godkjenning av saksliste")] {
+        let agenda = &mut rec.documents[0];
+        agenda.meeting.as_mut().unwrap().date = Some(date.into());
+        agenda.items[0].title = Some(title.into());
+    }
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("out");
+    write_all(&out, &[one, two]).expect("the output is written");
+    let dis = read_csv(&out.join("csv/disagreements.csv"));
+    let ids: Vec<String> = dis.rows.iter().map(|r| r["id"].clone()).collect();
+    let expected: Vec<String> = (1..=dis.rows.len()).map(|n| n.to_string()).collect();
+    assert_eq!(ids, expected);
+    let fields: Vec<&str> = dis.rows.iter().map(|r| r["field"].as_str()).collect();
+    assert_eq!(fields, ["date", "date", "title", "title"], "meeting fields before the sak's: {fields:?}");
+}

@@ -344,9 +344,12 @@ impl<'r> Datasets<'r> {
         let attendance = self.merge_attendance(sink)?;
         s.index("attendance", &["meeting_id"])?;
         let meetings = self.merge_meetings(sink)?;
-        // Disagreements: numbered in order.
+        // Disagreements: numbered in order. The id is the rowid, and
+        // SQLite checks a key row by row during an UPDATE: the ids are made
+        // negative first, so that no new number meets an old one.
         s.batch(
-            "CREATE TEMP TABLE _order (r INTEGER PRIMARY KEY, n INTEGER);
+            "UPDATE disagreements SET id = -id;
+             CREATE TEMP TABLE _order (r INTEGER PRIMARY KEY, n INTEGER);
              INSERT INTO _order SELECT rowid, row_number() OVER (ORDER BY _sort) FROM disagreements;
              UPDATE disagreements SET id = (SELECT n FROM _order WHERE r = disagreements.rowid);
              DROP TABLE _order;",
