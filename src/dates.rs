@@ -133,6 +133,10 @@ pub fn days_in_month(year: i32, month: u32) -> u32 {
 // them holding at least one real digit.
 
 const N: &str = "[0-9OolI]";
+/// A digit of a four-digit year: scanners' own OCR layers also misread 2
+/// as z and 1 as L there ("16. April 20Lz"); [`ocr_year`] wants two real
+/// digits besides.
+const Y: &str = "[0-9OolILzZ]";
 const DD: &str = "(?:[OolI][0-9]|[0-9][0-9OolI]?)";
 const KL: &str = r"(?i:kl(?:okk(?:a|en))?)";
 const DASH: &str = r"(?:[-–—−‐‑]|(?i:til))";
@@ -156,24 +160,24 @@ fn re(pattern: &str) -> Regex {
 /// `30.03.2022`, `30.03.22` anywhere; `05.09 2013` (a space before a
 /// four-digit year) too.
 static NUM_FIND: LazyLock<Regex> =
-    LazyLock::new(|| re(&format!(r"{PRE}(?P<tok>(?P<d>{DD})\.(?P<m>{DD})(?:\.(?P<y>{N}{{4}}|{N}{{2}})| (?P<ys>[0-9]{{4}}))){SUF}")));
+    LazyLock::new(|| re(&format!(r"{PRE}(?P<tok>(?P<d>{DD})\.(?P<m>{DD})(?:\.(?P<y>{Y}{{4}}|{N}{{2}})| (?P<ys>[0-9]{{4}}))){SUF}")));
 /// `2022-03-30` anywhere.
 static ISO_FIND: LazyLock<Regex> =
     LazyLock::new(|| re(&format!(r"{PRE}(?P<tok>(?P<y>[0-9]{{4}})-(?P<m>[0-9]{{2}})-(?P<d>[0-9]{{2}})){SUF}")));
 /// `8. april 2022`, `9 des. 2021`, `22. mars` anywhere (bounded, so scanning stays linear).
 static TEXT_FIND: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"{PRE}(?P<tok>(?P<d>{DD})(?:\.\s{{0,3}}|\s{{1,3}})(?P<mon>{WORD}{{2,12}})(?:\.?,?\s{{0,3}}(?P<y>{N}{{4}}))?){SUF}"
+        r"{PRE}(?P<tok>(?P<d>{DD})(?:\.\s{{0,3}}|\s{{1,3}})(?P<mon>{WORD}{{2,12}})(?:\.?,?\s{{0,3}}(?P<y>{Y}{{4}}))?){SUF}"
     ))
 });
 /// The whole text a numeric date, year optional (`08.04`).
 static NUM_WHOLE: LazyLock<Regex> =
-    LazyLock::new(|| re(&format!(r"^(?P<d>{N}{{1,2}})\.(?P<m>{N}{{1,2}})(?:\.(?P<y>{N}{{4}}|{N}{{2}}))?$")));
+    LazyLock::new(|| re(&format!(r"^(?P<d>{N}{{1,2}})\.(?P<m>{N}{{1,2}})(?:\.(?P<y>{Y}{{4}}|{N}{{2}}))?$")));
 /// The whole text an ISO date.
 static ISO_WHOLE: LazyLock<Regex> = LazyLock::new(|| re(r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})$"));
 /// The whole text a day and month name, year optional (two or four digits).
 static TEXT_WHOLE: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!(r"^(?P<d>{N}{{1,2}})(?:\. ?| )(?P<mon>{WORD}+)(?:\.?,? ?(?P<y>{N}{{4}}|{N}{{2}}))?$"))
+    re(&format!(r"^(?P<d>{N}{{1,2}})(?:\. ?| )(?P<mon>{WORD}+)(?:\.?,? ?(?P<y>{Y}{{4}}|{N}{{2}}))?$"))
 });
 /// A time or time range: `Kl. 08.00 – 10.00`, `09:00 til 15:00`, `kl 9`.
 /// A start without minutes (`h1`) needs `kl`; one with minutes is `h1b`.
@@ -203,6 +207,20 @@ fn ocr_num(s: &str, need_digit: bool) -> Option<u32> {
         v = v.checked_mul(10)?.checked_add(d)?;
     }
     Some(v)
+}
+
+/// A year's value: two digits as [`ocr_num`] reads them; four with the
+/// year's own look-alikes (z = 2, L = 1) as well, when two of the four are
+/// real digits.
+fn ocr_year(s: &str) -> Option<u32> {
+    if s.chars().count() != 4 {
+        return ocr_num(s, true);
+    }
+    if s.bytes().filter(u8::is_ascii_digit).count() < 2 {
+        return None;
+    }
+    let mapped: String = s.chars().map(|c| match c { 'z' | 'Z' => '2', 'L' => '1', c => c }).collect();
+    ocr_num(&mapped, true)
 }
 
 /// Whether a token may start at `start`: not glued to a letter or digit,
@@ -250,7 +268,7 @@ fn make_date(day: &str, month: u32, year: Option<&str>, default_year: Option<i32
     }
     let year = match year {
         Some(y) => {
-            let v = ocr_num(y, true).ok_or_else(not)? as i32;
+            let v = ocr_year(y).ok_or_else(not)? as i32;
             if y.chars().count() == 2 {
                 expand_year(v)
             } else {
@@ -802,6 +820,13 @@ mod tests {
         assert_eq!(pd("1O.1O.2O21"), Ok(d(2021, 10, 10)));
         assert_eq!(pd("2o. mai 2o21"), Ok(d(2021, 5, 20)));
         assert_eq!(pd("3O.O3.22"), Ok(d(2022, 3, 30)));
+        // A scanner's OCR layer: z for 2 and L for 1, in a four-digit year
+        // with two real digits only.
+        assert_eq!(pd("16. April 20Lz"), Ok(d(2012, 4, 16)));
+        assert_eq!(fd("Generalforsamling 16. April 20Lz Linjeforeningen", None), Some((d(2012, 4, 16), "16. April 20Lz")));
+        assert_eq!(pd("16.04.2OLz"), Err(DateError::NotADate("16.04.2OLz".into())));
+        assert_not_a_date("16. april Lzz0");
+        assert_not_a_date("1z. mai 2021");
         assert_eq!(fd("Møtet l5. september 2O21 i Oslo", None), Some((d(2021, 9, 15), "l5. september 2O21")));
         // OCR does not make an impossible date possible.
         assert_impossible("3l. april 2O22", None);

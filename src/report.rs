@@ -26,8 +26,8 @@
 //! | `date_outside_meeting_year` | error | the meeting date's year is not the year in the meeting label (6/2021 held 2022-…) |
 //! | `date_outside_sak_year` | error | no sak of the document has the year of the meeting date |
 //! | `sak_year_differs` | warning | an item's sak year, or a sak named in a participant note ("deltok t.o.m. sak 27/12" in a 2021 meeting), differs from the meeting's year |
-//! | `minutes_item_without_decision` | warning (info for Eventuelt) | a sak in minutes with no Vedtak |
-//! | `participant_without_organisation` | warning | a listed person with no organisation |
+//! | `minutes_item_without_decision` | warning (info for Eventuelt, and where the minutes decide fewer than half their saker) | a sak in minutes with no Vedtak |
+//! | `participant_without_organisation` | warning where most people of the document have an organisation; else one info line for the document | a listed person with no organisation |
 //! | `unknown_label` | warning | a header label no rule knows |
 //! | `agenda_item_missing_from_minutes` | warning | a sak on the agenda that the minutes of the same meeting do not list |
 //! | `minutes_item_not_on_agenda` | info | the other way round |
@@ -91,6 +91,10 @@ pub struct Finding {
 
 fn year_of(date: &str) -> Option<i32> {
     crate::merge::year_of(date)
+}
+
+fn has_decision(it: &crate::model::Item) -> bool {
+    it.decision.as_deref().is_some_and(|t| !t.trim().is_empty())
 }
 
 fn is_eventuelt(title: Option<&str>) -> bool {
@@ -178,20 +182,34 @@ pub fn record_findings(rec: &FileRecord, meeting_ids: &[Option<String>]) -> Vec<
                 }
             }
         }
+        let decides_most = d.items.iter().filter(|it| has_decision(it)).count() * 2 >= d.items.len();
         for it in &d.items {
             if let Some(my) = meeting_year {
                 if let Some(year) = it.year.filter(|y| *y != my) {
                     add(Level::Warning, "sak_year_differs", Some(it.page), Some(&it.sak), format!("sak {} ({year}) is listed in a {my} meeting", it.sak));
                 }
             }
-            if d.kind == DocumentKind::Minutes && it.decision.as_deref().is_none_or(|t| t.trim().is_empty()) {
-                let level = if is_eventuelt(it.title.as_deref()) { Level::Info } else { Level::Warning };
+            if d.kind == DocumentKind::Minutes && !has_decision(it) {
+                // A missing decision is a likely slip only where the minutes
+                // decide most of their saker; minutes that mostly record
+                // discussion (a university committee's orienteringssaker)
+                // leave saker undecided by design.
+                let level = if is_eventuelt(it.title.as_deref()) || !decides_most { Level::Info } else { Level::Warning };
                 add(level, "minutes_item_without_decision", Some(it.page), Some(&it.sak),
                     format!("sak {} ({}) has no Vedtak in the minutes", it.sak, it.title.as_deref().unwrap_or("no title")));
             }
         }
+        // A person without an organisation is worth a warning where the
+        // document gives most people one (a slip in reading the list);
+        // where it gives few, the body does not print them, and one line
+        // says so.
+        let without: Vec<&crate::model::Participant> = d.participants.iter().filter(|p| p.organisation.as_deref().is_none_or(|o| o.trim().is_empty())).collect();
+        if !without.is_empty() && without.len() * 2 > d.participants.len() {
+            add(Level::Info, "participant_without_organisation", Some(without[0].page), None,
+                format!("{} of {} listed people have no organisation (the document prints few)", without.len(), d.participants.len()));
+        }
         for p in &d.participants {
-            if p.organisation.as_deref().is_none_or(|o| o.trim().is_empty()) {
+            if without.len() * 2 <= d.participants.len() && p.organisation.as_deref().is_none_or(|o| o.trim().is_empty()) {
                 add(Level::Warning, "participant_without_organisation", Some(p.page), None, format!("{} ({}) has no organisation", p.name, p.role.as_str()));
             }
             if let (Some(note), Some(my)) = (p.note.as_deref(), meeting_year) {
@@ -956,6 +974,62 @@ mod tests {
         assert!(f[0].message.contains("damaged cross-reference"));
         let failed = rec("x.pdf", Status::Failed, vec![PageError { page: None, message: "empty file".into() }]);
         assert_eq!(record_findings(&failed, &[])[0].code, "file_failed");
+    }
+
+    fn minutes(items: &[(&str, Option<&str>)], people: &[Option<&str>]) -> FileRecord {
+        let mut d = Document::new(DocumentKind::Minutes, 1, 1);
+        d.items = items
+            .iter()
+            .enumerate()
+            .map(|(i, (title, decision))| Item {
+                sak: (i + 1).to_string(),
+                number: Some(i as u32 + 1),
+                year: None,
+                title: Some(title.to_string()),
+                time: None,
+                sak_type: None,
+                proposed_decision: None,
+                decision: decision.map(str::to_string),
+                attachments: vec![],
+                page: 1,
+            })
+            .collect();
+        d.participants = people
+            .iter()
+            .enumerate()
+            .map(|(i, org)| Participant {
+                name: format!("Person {i}"),
+                organisation: org.map(str::to_string),
+                role: Role::Member,
+                attendance: Some(Attendance::Present),
+                note: None,
+                substitute_for: None,
+                function: None,
+                page: 1,
+            })
+            .collect();
+        FileRecord { documents: vec![d], ..rec("m.pdf", Status::Ok, vec![]) }
+    }
+
+    fn levels(f: &[Finding], code: &str) -> Vec<Level> {
+        f.iter().filter(|f| f.code == code).map(|f| f.level).collect()
+    }
+
+    #[test]
+    fn a_missing_decision_or_organisation_is_a_warning_only_where_it_stands_out() {
+        // Minutes that decide most saker: the one without a decision stands out.
+        let f = record_findings(&minutes(&[("A", Some("Godkjent.")), ("B", Some("Vedtatt.")), ("C", None)], &[]), &[]);
+        assert_eq!(levels(&f, "minutes_item_without_decision"), [Level::Warning]);
+        // Minutes that mostly record discussion: information.
+        let f = record_findings(&minutes(&[("A", Some("Godkjent.")), ("B", None), ("C", None)], &[]), &[]);
+        assert_eq!(levels(&f, "minutes_item_without_decision"), [Level::Info, Level::Info]);
+        // One person of four without an organisation: a warning for that person.
+        let f = record_findings(&minutes(&[], &[Some("KS"), Some("HOD"), None, Some("FHI")]), &[]);
+        assert_eq!(levels(&f, "participant_without_organisation"), [Level::Warning]);
+        // A body that prints no organisations: one line of information.
+        let f = record_findings(&minutes(&[], &[None, None, None, Some("KS")]), &[]);
+        assert_eq!(levels(&f, "participant_without_organisation"), [Level::Info]);
+        assert!(f.iter().any(|f| f.message.starts_with("3 of 4 listed people")));
     }
 
     #[test]
