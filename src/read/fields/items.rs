@@ -437,6 +437,23 @@ fn accepted(lines: &[Line], meeting_year: Option<i32>, cx: &Cx) -> Vec<Heading> 
     out
 }
 
+/// The candidate's letter when it is the next of the series after `last`
+/// (`a` to begin, then `b` after `a`, …) and has a title; it becomes the
+/// last.
+fn next_letter<'c>(last: &mut Option<char>, c: &'c Candidate) -> Option<&'c str> {
+    let letter = c.ident.letter.as_deref()?;
+    let this = letter.chars().next()?.to_ascii_lowercase();
+    let follows = match *last {
+        None => this == 'a',
+        Some(prev) => (prev as u8 + 1) as char == this,
+    };
+    if !follows || c.title.is_empty() {
+        return None;
+    }
+    *last = Some(this);
+    Some(letter)
+}
+
 /// Plain numbering with implicit nesting and passes.
 #[derive(Default)]
 struct PlainSequence {
@@ -568,16 +585,7 @@ impl PlainSequence {
     /// A lettered point: under the current number (`1a`), or a top-level
     /// letter series (`A`).
     fn letter(&mut self, c: &Candidate) -> Option<(String, Option<u32>)> {
-        let letter = c.ident.letter.as_deref()?;
-        let this = letter.chars().next()?.to_ascii_lowercase();
-        let follows = match self.letter {
-            None => this == 'a',
-            Some(prev) => (prev as u8 + 1) as char == this,
-        };
-        if !follows || c.title.is_empty() {
-            return None;
-        }
-        self.letter = Some(this);
+        let letter = next_letter(&mut self.letter, c)?;
         let sak = match self.stack.first() {
             Some(_) => format!("{}{}", self.stack.iter().map(u32::to_string).collect::<Vec<_>>().join("."), letter),
             None => letter.to_string(),
@@ -620,16 +628,7 @@ impl WordSequence {
     fn sub_point(&mut self, c: &Candidate) -> Option<(String, Option<u32>)> {
         let p = &c.ident.path;
         if p.is_empty() {
-            let letter = c.ident.letter.as_deref()?;
-            let this = letter.chars().next()?.to_ascii_lowercase();
-            let follows = match self.letter {
-                None => this == 'a',
-                Some(prev) => (prev as u8 + 1) as char == this,
-            };
-            if !follows || c.title.is_empty() {
-                return None;
-            }
-            self.letter = Some(this);
+            let letter = next_letter(&mut self.letter, c)?;
             return Some((format!("{}{letter}", self.main?), None));
         }
         (p.len() >= 2 && Some(p[0]) == self.main && !c.title.is_empty()).then(|| (c.ident.sak.clone(), None))
