@@ -231,6 +231,9 @@ pub struct DecisionWords {
     pub election_openers: Vec<String>,
     pub discussion: Vec<String>,
     pub outcomes: Vec<String>,
+    /// Words of a vote's result ("mot 4 stemmer", "enstemmig").
+    #[serde(default)]
+    pub vote_words: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -128,7 +128,7 @@ Budsjettet vedtas som foreslått, med endringer i tråd med forslaget fra H.
             ("Ole Brun", Role::Member, Some(Attendance::Absent), None, None),
             ("Ola Nordmann", Role::Substitute, Some(Attendance::Present), None, None),
             ("Anne Berg", Role::Secretariat, Some(Attendance::Present), Some("Kommunedirektør"), None),
-            ("Siri Dahl", Role::Secretariat, Some(Attendance::Present), Some("Referent"), None),
+            ("Siri Dahl", Role::Secretariat, Some(Attendance::Present), Some("Protokollfører"), None),
         ]
     );
     assert_eq!(d.participants[3].substitute_for.as_deref(), Some("Ole Brun"));
@@ -348,4 +348,159 @@ Saken sendes på høring.
     assert_eq!(items(d), vec![("1/19", Some(1), Some(2019), Some("Godkjenning av protokoll")), ("2/19", Some(2), Some(2019), Some("Skolestruktur"))]);
     assert_eq!(d.items[1].proposed_decision.as_deref(), Some("Saken sendes på høring."));
     assert_eq!(d.items[1].decision.as_deref(), Some("Saken sendes på høring."));
+}
+
+#[test]
+fn a_municipal_protocol_with_member_tables_under_their_headings() {
+    // The skeleton of the big case systems: headings "Faste medlemmer som
+    // (ikke) møtte", "Varamedlemmer som møtte" over Navn | Funksjon |
+    // Representerer tables, "KS - 1/24 Vedtak:".
+    let docs = read(&std::fs::read_to_string(crate::common::root().join("tests/variants/municipal-tables.txt")).unwrap());
+    assert_eq!(docs.len(), 1, "{docs:#?}");
+    let d = &docs[0];
+    assert_eq!((d.kind, d.body.as_deref()), (DocumentKind::Minutes, Some("Kommunestyret")));
+    let m = d.meeting.as_ref().unwrap();
+    assert_eq!((m.date.as_deref(), m.start_time.as_deref(), m.end_time.as_deref()), (Some("2024-02-12"), Some("18:00"), Some("21:30")));
+    let people: Vec<_> = d
+        .participants
+        .iter()
+        .map(|p| (p.name.as_str(), p.organisation.as_deref(), p.role, p.attendance, p.function.as_deref(), p.substitute_for.as_deref()))
+        .collect();
+    let present = Some(Attendance::Present);
+    assert_eq!(
+        people,
+        vec![
+            ("Kari Nordmann", Some("AP"), Role::Member, present, Some("Ordfører"), None),
+            ("Ola Hansen", Some("SP"), Role::Member, present, Some("Varaordfører"), None),
+            ("Per Berg", Some("H"), Role::Member, present, Some("Medlem"), None),
+            ("Lise Dahl", Some("FRP"), Role::Member, present, Some("Medlem"), None),
+            ("Jon Lie", Some("SV"), Role::Member, Some(Attendance::Absent), Some("Medlem"), None),
+            ("Anne Moe", Some("SV"), Role::Substitute, present, None, Some("Jon Lie")),
+            ("Trine Vik", None, Role::Secretariat, present, Some("Kommunedirektør"), None),
+        ]
+    );
+    assert_eq!(items(d), vec![("1/24", Some(1), Some(2024), Some("Godkjenning av innkalling og saksliste")), ("2/24", Some(2), Some(2024), Some("Budsjettregulering 2024"))]);
+    assert_eq!(d.items[0].decision.as_deref(), Some("Innkalling og saksliste godkjennes."));
+    assert_eq!(d.items[1].proposed_decision.as_deref(), Some("Kommunestyret vedtar budsjettregulering som vist i vedlegg 1."));
+    assert_eq!(d.items[1].decision.as_deref(), Some("Kommunestyret vedtar budsjettregulering som vist i vedlegg 1."));
+}
+
+#[test]
+fn a_health_trust_board_with_dashed_sak_numbers_and_an_inline_member_list() {
+    let text = "Protokoll fra styremøte i Helse Nord RHF
+Dato: 24. april 2024
+Sted: Bodø
+Tid: kl. 09.00 – 15.00
+
+Til stede:
+Styremedlemmer: Renate Larsen (leder), Fredrik Sund (nestleder), Kari Jørgensen, Tom Hansen
+Fra administrasjonen: Marit Lind, administrerende direktør
+
+Styresak 45-2024 Godkjenning av innkalling og saksliste
+Styrets vedtak:
+Innkalling og saksliste godkjennes.
+
+Styresak 46-2024 Regnskap per mars 2024
+Styrets vedtak:
+1. Styret tar regnskap per mars 2024 til orientering.
+2. Styret ber administrerende direktør legge fram en tiltaksplan.
+
+Styresak 47-2024 Eventuelt
+Ingen saker.
+";
+    let docs = read(text);
+    assert_eq!(docs.len(), 1, "{docs:#?}");
+    let d = &docs[0];
+    assert_eq!(d.kind, DocumentKind::Minutes);
+    let people: Vec<_> = d.participants.iter().map(|p| (p.name.as_str(), p.role, p.function.as_deref())).collect();
+    assert_eq!(
+        people,
+        vec![
+            ("Renate Larsen", Role::Member, Some("leder")),
+            ("Fredrik Sund", Role::Member, Some("nestleder")),
+            ("Kari Jørgensen", Role::Member, None),
+            ("Tom Hansen", Role::Member, None),
+            ("Marit Lind", Role::Secretariat, Some("administrerende direktør")),
+        ]
+    );
+    assert_eq!(
+        items(d),
+        vec![
+            ("45-2024", Some(45), Some(2024), Some("Godkjenning av innkalling og saksliste")),
+            ("46-2024", Some(46), Some(2024), Some("Regnskap per mars 2024")),
+            ("47-2024", Some(47), Some(2024), Some("Eventuelt")),
+        ]
+    );
+    // The numbered points of a decision are its text, not items.
+    assert!(d.items[1].decision.as_deref().is_some_and(|t| t.starts_with("1. Styret tar") && t.contains("2. Styret ber")), "{:?}", d.items[1].decision);
+    assert_eq!(d.items[2].decision, None);
+}
+
+#[test]
+fn a_committee_book_with_several_labels_on_a_line_and_a_secretary() {
+    let text = "Møtebok
+Utvalg: Formannskapet
+Møtedato: 05.03.2024  Tid: 09:00
+Møtested: Formannskapssalen
+
+Til stede: Kari Nordmann (Ap), Ola Hansen (Sp), Per Berg (H)
+Forfall: Lise Dahl (Frp)
+Sekretær: Trine Vik
+
+Sak 012/24 Kjøp av tomt i Sentrumsvegen
+
+Rådmannens forslag til vedtak:
+Formannskapet godkjenner kjøp av gnr. 12 bnr. 34.
+
+Formannskapets behandling:
+Rådmannens forslag ble enstemmig vedtatt.
+
+Formannskapets vedtak:
+Formannskapet godkjenner kjøp av gnr. 12 bnr. 34.
+";
+    let docs = read(text);
+    let d = &docs[0];
+    assert_eq!((d.kind, d.body.as_deref()), (DocumentKind::Minutes, Some("Formannskapet")));
+    let m = d.meeting.as_ref().unwrap();
+    assert_eq!((m.date.as_deref(), m.start_time.as_deref(), m.location.as_deref()), (Some("2024-03-05"), Some("09:00"), Some("Formannskapssalen")));
+    let secretary = d.participants.iter().find(|p| p.name == "Trine Vik").expect("the secretary is listed");
+    assert_eq!((secretary.role, secretary.function.as_deref()), (Role::Secretariat, Some("Sekretær")));
+    assert_eq!(items(d), vec![("012/24", Some(12), Some(2024), Some("Kjøp av tomt i Sentrumsvegen"))]);
+    assert_eq!(d.items[0].proposed_decision.as_deref(), Some("Formannskapet godkjenner kjøp av gnr. 12 bnr. 34."));
+    assert_eq!(d.items[0].decision.as_deref(), Some("Formannskapet godkjenner kjøp av gnr. 12 bnr. 34."));
+}
+
+#[test]
+fn a_vote_result_is_a_decision_where_the_minutes_otherwise_label_them() {
+    let text = "Referat fra årsmøte i Oslo Turlag 14. mars 2023
+
+Sak 3: Årsberetning 2022
+Årsberetningen ble gjennomgått.
+Vedtak: Årsberetningen godkjennes.
+
+Sak 4: Innkomne forslag
+Forslag fra styret om økt kontingent.
+Forslaget ble vedtatt mot 4 stemmer.
+
+Sak 5: Orientering om hytta
+Styret orienterte om vedlikeholdet, som ble godkjent av kommunen i fjor.
+
+Sak 6: Nytt naust
+Saken ble utsatt til neste årsmøte.
+";
+    let docs = read(text);
+    let d = &docs[0];
+    assert_eq!(d.kind, DocumentKind::Minutes);
+    let decisions: Vec<_> = d.items.iter().map(|i| (i.sak.as_str(), i.decision.as_deref())).collect();
+    assert_eq!(
+        decisions,
+        vec![
+            ("3", Some("Årsberetningen godkjennes.")),
+            ("4", Some("Forslaget ble vedtatt mot 4 stemmer.")),
+            // Running text that happens to hold a deciding verb is not a decision here.
+            ("5", None),
+            // A postponement decides nothing about the sak.
+            ("6", None),
+        ]
+    );
 }

@@ -203,7 +203,21 @@ fn labelled_fields<'a>(lines: &'a [Line], cx: &Cx, h: &mut Header) -> Vec<(Heade
             if values.iter().any(|(seen, _)| *seen == k) {
                 break; // a second Dato belongs to something else
             }
-            values.push((k, if rest.is_empty() { vec![] } else { vec![rest] }));
+            // "Møtedato: 05.03.2024  Tid: 09:00": several labelled values on
+            // one line.
+            let mut pairs = vec![(k, rest)];
+            while let Some((value, next, after)) = pairs.last().and_then(|(_, v)| inline_label(v, cx)) {
+                if pairs.iter().any(|(seen, _)| *seen == next) || values.iter().any(|(seen, _)| *seen == next) {
+                    break;
+                }
+                if let Some(last) = pairs.last_mut() {
+                    last.1 = value;
+                }
+                pairs.push((next, after));
+            }
+            for (k, rest) in pairs {
+                values.push((k, if rest.is_empty() { vec![] } else { vec![rest] }));
+            }
         } else if let Some((k, v)) = values.last_mut() {
             // Møte, Dato and Tid hold one short value; a further "Label
             // value" line after them is a label the rules do not know.
@@ -229,6 +243,29 @@ fn labelled_fields<'a>(lines: &'a [Line], cx: &Cx, h: &mut Header) -> Vec<(Heade
     }
     h.used = used;
     values
+}
+
+/// A header label with a colon inside a value, after a space: (the value
+/// before it, the label, the value after it).
+fn inline_label<'a>(value: &'a str, cx: &Cx) -> Option<(&'a str, HeaderLabel, &'a str)> {
+    let mut from = 0;
+    while let Some(at) = value[from..].find(char::is_whitespace).map(|p| from + p) {
+        let start = at + value[at..].len() - value[at..].trim_start().len();
+        if start >= value.len() {
+            return None;
+        }
+        let candidate = &value[start..];
+        if candidate.starts_with(char::is_uppercase) {
+            if let Some((k, after)) = labels::header_label(candidate, cx.rules) {
+                let label_part = &candidate[..candidate.len() - after.len()];
+                if label_part.contains(':') {
+                    return Some((value[..at].trim_end(), k, after));
+                }
+            }
+        }
+        from = start;
+    }
+    None
 }
 
 /// "Lokasjon Bergen": a capitalised word followed by a value.
@@ -264,6 +301,11 @@ mod tests {
         let m = header("Møte i NUIT\nMøte nr. 2/2019\nDato: 14.03.2019\nKl. 0900 – 1430\nSted: Oslo\n", 1);
         assert_eq!((m.label.as_deref(), m.number, m.year), (Some("2/2019"), Some(2), Some(2019)));
         assert_eq!(m.date.as_deref(), Some("2019-03-14"));
+        // Several labels on one line, and a value with a colon-less word in it.
+        let m = header("Møtebok\nUtvalg: Formannskapet\nMøtedato: 05.03.2024  Tid: 09:00 Sted: Formannskapssalen\n", 1);
+        assert_eq!((m.date.as_deref(), m.start_time.as_deref(), m.location.as_deref()), (Some("2024-03-05"), Some("09:00"), Some("Formannskapssalen")));
+        let m = header("Møtebok\nMøtested: Tid og Rom kafé\nDato: 05.03.2024\n", 1);
+        assert_eq!(m.location.as_deref(), Some("Tid og Rom kafé"));
     }
 
     #[test]

@@ -126,6 +126,8 @@ pub fn read_items(lines: &[Line], kind: DocumentKind, meeting_year: Option<i32>,
         item.proposed_decision = o.proposed;
         if o.decision.is_some() {
             item.decision = o.decision;
+        } else if minutes && labelled && item.decision.is_none() {
+            item.decision = super::outcome::voted_decision(body, cx);
         }
         item.attachments = o.attachments;
         if !minutes {

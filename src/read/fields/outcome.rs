@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::read::lexicon::labels::{self, DecisionLabel};
-use crate::read::lexicon::outcome::{is_discussion, sentences, states_decision};
+use crate::read::lexicon::outcome::{is_discussion, is_outcome_cell, sentences, states_decision};
 use crate::read::lines::{join_lines, push_joined, Line};
 use crate::read::Cx;
 use crate::rules::labels::{eq_fold, strip_label};
@@ -50,7 +50,19 @@ fn section_end(line: &str, cx: &Cx) -> bool {
             rest.is_empty() || colon || of_body
         })
     };
-    ends(&cx.rules.genre.sections.ends) || ends(&cx.rules.labels.memo.sections)
+    ends(&cx.rules.genre.sections.ends) || ends(&cx.rules.labels.memo.sections) || owned_heading(line, &cx.rules.genre.sections.ends)
+}
+
+/// "Formannskapets behandling:", "Styrets vurdering": a short heading whose
+/// last word is a section word, after the body that owns it.
+fn owned_heading(line: &str, ends: &[String]) -> bool {
+    let t = line.trim();
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let Some(last) = words.last().map(|w| w.trim_end_matches(':')) else { return false };
+    (2..=3).contains(&words.len())
+        && (t.ends_with(':') || words.len() == 2)
+        && words[0].ends_with('s')
+        && ends.iter().any(|e| !e.contains(' ') && eq_fold(e, last))
 }
 
 #[derive(PartialEq)]
@@ -117,6 +129,24 @@ pub fn read_outcome(lines: &[Line], minutes: bool, cx: &Cx) -> Outcome {
         out.decision = unlabelled_decision(lines, cx);
     }
     out
+}
+
+/// A vote's result printed without a label in minutes that otherwise
+/// label their decisions: a sentence about the proposal or the sak that
+/// gives the vote ("Forslaget ble vedtatt mot 4 stemmer.") or an outcome
+/// alone ("Enstemmig vedtatt."). "Saken ble utsatt." is not (it decides
+/// nothing about the sak). The last such sentence wins.
+pub fn voted_decision(lines: &[Line], cx: &Cx) -> Option<String> {
+    let paras = paragraphs(lines);
+    paras.iter().rev().filter(|p| !p.aside).find_map(|p| {
+        sentences(&p.text).into_iter().rev().find(|s| {
+            let first = s.split(|c: char| !c.is_alphabetic()).next().unwrap_or("");
+            let d = &cx.rules.genre.decisions;
+            let about_proposal = d.subjects.iter().any(|w| eq_fold(w, first));
+            let voted = s.split(|c: char| !c.is_alphabetic()).any(|w| d.vote_words.iter().any(|v| eq_fold(v, w)));
+            (about_proposal && voted && states_decision(s, cx.rules)) || is_outcome_cell(s, cx.rules)
+        })
+    }).map(str::to_string)
 }
 
 /// A paragraph: its text, and whether it is a point of a list or a

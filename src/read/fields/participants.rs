@@ -309,7 +309,7 @@ fn split_list(text: &str, cx: &Cx) -> Vec<String> {
         parts.push(rest);
     }
     let names = parts.len() > 1
-        && parts.iter().all(|p| match person::name_shape(p, cx.rules) {
+        && parts.iter().map(|p| without_paren(p)).all(|p| match person::name_shape(p, cx.rules) {
             NameShape::Likely => true,
             NameShape::Maybe => p.split_whitespace().count() >= 2,
             NameShape::No => false,
@@ -318,6 +318,15 @@ fn split_list(text: &str, cx: &Cx) -> Vec<String> {
         parts.iter().map(|p| p.to_string()).collect()
     } else {
         vec![text.to_string()]
+    }
+}
+
+/// A list part without its trailing parenthesis ("Renate Larsen (leder)"
+/// → "Renate Larsen"), for judging whether it is a name.
+fn without_paren(part: &str) -> &str {
+    match part.trim_end().strip_suffix(')').and_then(|p| p.rfind('(').map(|at| &part[..at])) {
+        Some(name) if !name.trim().is_empty() => name.trim_end(),
+        _ => part,
     }
 }
 
@@ -377,7 +386,12 @@ fn read_person(entry: &str, section: &Section, group: Option<&str>, minutes: boo
     let mut note = clean_note(c.name("note").map_or("", |m| m.as_str()));
     if let Some(p) = c.name("paren") {
         let p = p.as_str().trim();
-        if is_note(p, cx) {
+        if p.starts_with(char::is_lowercase) && person::is_function(p, rules) {
+            // "Renate Larsen (leder)": the position, not a note (a
+            // capitalised one, "(Fastlegerepresentant)", is where the
+            // organisation stands).
+            function = function.or(Some(p.to_string()));
+        } else if is_note(p, cx) {
             note = note.or_else(|| Some(p.to_string()).filter(|s| !s.is_empty()));
         } else {
             organisation = Some(p.to_string());

@@ -68,6 +68,10 @@ static TIME_STAMP: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\[\s*(\d{1,2})[:.](\d{2})\s*\]\s*").expect("valid regex"));
 static SLASHED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\d{1,4})\s?/\s?(\d{4}|\d{2})(?:[^\d/\-]|$)").expect("valid regex"));
+/// `45-2024` after a series word ("Styresak 45-2024"): a dash before a
+/// four-digit year. Never bare, where it is a span of years or pages.
+static DASHED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,4})-((?:19|20)\d{2})(?:[^\d/\-]|$)").expect("valid regex"));
 static DOTTED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\d{1,3}(?:\.\d{1,3})*)(\.?)([a-zA-Z]\b)?([.):]?)").expect("valid regex"));
 static LETTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([a-zA-Z])([.)])\s").expect("valid regex"));
@@ -83,7 +87,7 @@ pub fn leading_ident<'a>(text: &'a str, rules: &Rules) -> Option<(Ident, &'a str
     }
     let (series, after_word, word_printed) = series_word(rest, rules);
     rest = after_word;
-    let (mut ident, after) = number_part(rest, &series, word_printed.is_some())?;
+    let (mut ident, after) = number_part(rest, &series, word_printed.is_some(), series != Series::Bare)?;
     ident.time = time;
     ident.sak = match (&series, word_printed) {
         (Series::Side(_), Some(w)) => format!("{w} {}", ident.sak),
@@ -134,7 +138,7 @@ fn series_word<'a>(text: &'a str, rules: &Rules) -> (Series, &'a str, Option<&'a
 
 /// The number after the series word: `N/YY`, a dotted number with an
 /// optional letter, or a letter alone.
-fn number_part<'a>(text: &'a str, series: &Series, has_word: bool) -> Option<(Ident, &'a str)> {
+fn number_part<'a>(text: &'a str, series: &Series, has_word: bool, after_series_word: bool) -> Option<(Ident, &'a str)> {
     let blank = |sak: String, path: Vec<u32>| Ident { sak, series: series.clone(), path, letter: None, year: None, time: None, dotted: false };
     if let Some(c) = SLASHED.captures(text) {
         let (n, y) = (&c[1], &c[2]);
@@ -146,6 +150,17 @@ fn number_part<'a>(text: &'a str, series: &Series, has_word: bool) -> Option<(Id
         }
         let end = c.get(2)?.end();
         let mut ident = blank(format!("{n}/{y}"), vec![number]);
+        ident.year = Some(year);
+        return Some((ident, &text[end..]));
+    }
+    if let Some(c) = DASHED.captures(text).filter(|_| after_series_word) {
+        let number: u32 = c[1].parse().ok()?;
+        let year: i32 = c[2].parse().ok()?;
+        if number == 0 {
+            return None;
+        }
+        let end = c.get(2)?.end();
+        let mut ident = blank(format!("{}-{}", &c[1], &c[2]), vec![number]);
         ident.year = Some(year);
         return Some((ident, &text[end..]));
     }
@@ -214,6 +229,10 @@ mod tests {
         assert_eq!(id("PS 12/23 Regnskap"), some("12/23", Some(12), Some(2023), "Regnskap"));
         assert_eq!(id("PS TEK 0002/00"), some("0002/00", Some(2), Some(2000), ""));
         assert_eq!(id("Sak 23/2019: Styrets beretning"), some("23/2019", Some(23), Some(2019), "Styrets beretning"));
+        // A health trust's board: a dash before the year, after a series word only.
+        assert_eq!(id("Styresak 45-2024 Regnskap"), some("45-2024", Some(45), Some(2024), "Regnskap"));
+        assert_eq!(id("Sak 7-2019: Budsjett"), some("7-2019", Some(7), Some(2019), "Budsjett"));
+        assert_eq!(id("2021-2022 Budsjett"), None);
     }
 
     #[test]

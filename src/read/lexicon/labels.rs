@@ -163,6 +163,32 @@ pub fn participant_heading<'a>(line: &'a str, rules: &Rules) -> Option<(Section,
         if !colon && !rest.is_empty() && head.split_whitespace().count() == 1 && rules.is_given_name(head) && rest.split_whitespace().count() <= 3 && rest.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase)) && !rest.contains('(') {
             return None;
         }
+        // A minute-taker's position as printed ("Sekretær",
+        // "Protokollfører"); a plural heading gives its singular, the
+        // shortest listed word it starts with ("Referenter" → "Referent").
+        let s = if s.function.as_deref() == Some(rules.genre.participants.minute_taker_function.as_str()) {
+            let printed = rules
+                .genre
+                .participants
+                .minute_takers
+                .iter()
+                .map(|w| w.trim_end_matches(':'))
+                .filter(|w| head.get(..w.len()).is_some_and(|h| eq_fold(h, w)))
+                .min_by_key(|w| w.len())
+                .map(|w| &head[..w.len()]);
+            match printed {
+                Some(p) if !p.chars().skip(1).any(char::is_lowercase) && p.chars().count() > 1 => {
+                    // An uppercase heading ("SEKRETÆR"): the word capitalised.
+                    let mut c = p.chars();
+                    let first: String = c.next().into_iter().collect();
+                    Section { function: Some(first + &c.as_str().to_lowercase()), ..s }
+                }
+                Some(p) => Section { function: Some(p.to_string()), ..s },
+                None => s,
+            }
+        } else {
+            s
+        };
         // "Medlemmer Til stede" on one line: the inner heading decides.
         if let Some((inner, rest2)) = (!rest.is_empty()).then(|| participant_heading(rest, rules)).flatten() {
             return Some((inner, rest2));
@@ -354,6 +380,10 @@ mod tests {
         assert_eq!(h("Fra ViG:"), Some((Role::Secretariat, Some(true), Some("ViG".into()), None, String::new())));
         assert_eq!(h("Fra adm. (ev. andre):").map(|x| (x.0, x.2)), Some((Role::Secretariat, None)));
         assert_eq!(h("Referent: Joakim Lindquister").map(|x| (x.0, x.3, x.4)), Some((Role::Secretariat, Some("Referent".into()), "Joakim Lindquister".into())));
+        // The position as printed, singular.
+        assert_eq!(h("Referenter:").and_then(|x| x.3), Some("Referent".into()));
+        assert_eq!(h("Sekretær: Trine Vik").and_then(|x| x.3), Some("Sekretær".into()));
+        assert_eq!(h("PROTOKOLLFØRER:").and_then(|x| x.3), Some("Protokollfører".into()));
         assert_eq!(h("Signert av paraferer").map(|x| (x.0, x.3)), Some((Role::Other, Some("Parafer".into()))));
         assert!(participant_heading("Foreninger som ikke var tilstede: Ifi-avis, PING og Mikro.", &r).unwrap().0.organisations_only);
         assert_eq!(h("Medlemmer av styret har fått saken"), None);
