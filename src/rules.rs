@@ -253,12 +253,20 @@ pub struct ParticipantWords {
     pub organisation_columns: Vec<String>,
     pub note_columns: Vec<String>,
     pub substitute_columns: Vec<String>,
+    /// Last words of organisations ("Konsekvens Sekretariat", "Bygdeby
+    /// kommune"), which make a pair of capitalised words no name.
+    #[serde(default)]
+    pub organisation_words: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct HeaderWords {
     pub end_labels: Vec<String>,
     pub end_phrases: Vec<String>,
+    /// Words that open a sentence closing the meeting ("Møtet ble hevet
+    /// kl. 15.15"): such a line ends the last sak's decision.
+    #[serde(default)]
+    pub closing_subjects: Vec<String>,
     pub held_phrases: Vec<String>,
     pub place_words: Vec<String>,
 }

@@ -504,3 +504,38 @@ Saken ble utsatt til neste årsmøte.
         ]
     );
 }
+
+#[test]
+fn a_control_committee_with_party_lists_and_people_before_their_positions() {
+    // Members listed after their party's name and a colon; "Revisor Anne
+    // Moe, Revisjon Midt-Norge SA"; a secretariat company that is no
+    // person; the meeting's closing line after the last decision.
+    let docs = read(&std::fs::read_to_string(crate::common::root().join("tests/variants/control-committee.txt")).unwrap());
+    assert_eq!(docs.len(), 1, "{docs:#?}");
+    let d = &docs[0];
+    assert_eq!((d.kind, d.body.as_deref()), (DocumentKind::Minutes, Some("Kontrollutvalget")));
+    let m = d.meeting.as_ref().unwrap();
+    assert_eq!((m.date.as_deref(), m.start_time.as_deref(), m.end_time.as_deref()), (Some("2024-11-07"), Some("13:00"), Some("15:15")));
+    let people: Vec<_> = d.participants.iter().map(|p| (p.name.as_str(), p.organisation.as_deref(), p.role, p.attendance, p.function.as_deref())).collect();
+    let present = Some(Attendance::Present);
+    assert_eq!(
+        people,
+        vec![
+            ("Kari Nordmann", Some("Arbeiderpartiet"), Role::Member, present, Some("leder")),
+            ("Ola Hansen", Some("Arbeiderpartiet"), Role::Member, present, None),
+            ("Per Berg", Some("Høyre"), Role::Member, present, Some("nestleder")),
+            ("Lise Dahl", Some("Senterpartiet"), Role::Member, present, None),
+            ("Jon Lie", Some("SV"), Role::Member, Some(Attendance::Absent), None),
+            ("Anne Moe", Some("Revisjon Midt-Norge SA"), Role::Other, present, Some("Revisor")),
+            ("Trine Vik", Some("Konsekvens Sekretariat"), Role::Secretariat, present, Some("Sekretær")),
+        ]
+    );
+    let decisions: Vec<_> = d.items.iter().map(|i| (i.sak.as_str(), i.decision.as_deref())).collect();
+    assert_eq!(
+        decisions,
+        vec![
+            ("21/24", Some("Protokoll fra møte 19.09.2024 godkjennes.")),
+            ("22/24", Some("Kontrollutvalget godkjenner revisjonsplanen for 2025 med det tillegget som ble vedtatt i møtet.")),
+        ]
+    );
+}

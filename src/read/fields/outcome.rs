@@ -53,6 +53,14 @@ fn section_end(line: &str, cx: &Cx) -> bool {
     ends(&cx.rules.genre.sections.ends) || ends(&cx.rules.labels.memo.sections) || owned_heading(line, &cx.rules.genre.sections.ends)
 }
 
+/// "Møtet ble hevet kl. 15.15.": the meeting's end, after the last sak.
+fn closes_meeting(line: &str, cx: &Cx) -> bool {
+    let h = &cx.rules.genre.header;
+    let first = line.split_whitespace().next().unwrap_or("");
+    h.closing_subjects.iter().any(|w| eq_fold(w, first))
+        && line.split(|c: char| !c.is_alphabetic()).any(|w| h.end_phrases.iter().any(|p| eq_fold(p, w)))
+}
+
 /// "Formannskapets behandling:", "Styrets vurdering": a short heading whose
 /// last word is a section word, after the body that owns it.
 fn owned_heading(line: &str, ends: &[String]) -> bool {
@@ -100,7 +108,7 @@ pub fn read_outcome(lines: &[Line], minutes: bool, cx: &Cx) -> Outcome {
             attachments.push(vec![t]);
             continue;
         }
-        if matches!(part, Part::Proposed | Part::Decision) && (section_end(t, cx) || labels::signed_date(t, cx.rules).is_some()) {
+        if matches!(part, Part::Proposed | Part::Decision) && (section_end(t, cx) || labels::signed_date(t, cx.rules).is_some() || closes_meeting(t, cx)) {
             part = Part::Text;
             continue;
         }

@@ -242,6 +242,12 @@ fn entries(lines: &[Line], cx: &Cx) -> Vec<Entry> {
             group = Some(t.trim_end_matches(':').to_string());
             continue;
         }
+        // "Arbeiderpartiet: Kari Nordmann (leder), Ola Hansen": the people
+        // of the organisation named before the colon.
+        if let Some((org, people)) = labelled_list(t, cx) {
+            out.push(Entry { text: people.to_string(), cells: Vec::new(), page: l.page, group: Some(org.to_string()) });
+            continue;
+        }
         let continues = match out.last() {
             Some(prev) if !l.bullet && !l.cells.iter().any(|_| false) => continues_entry(&prev.text, t, cx),
             _ => false,
@@ -255,6 +261,33 @@ fn entries(lines: &[Line], cx: &Cx) -> Vec<Entry> {
         }
     }
     out
+}
+
+/// An organisation's label and the list of its people after the colon:
+/// the label is one to four capitalised words that are no person, no
+/// position and no known heading, and every part of the list is a name.
+fn labelled_list<'a>(text: &'a str, cx: &Cx) -> Option<(&'a str, &'a str)> {
+    let (label, rest) = text.split_once(':')?;
+    let (label, rest) = (label.trim(), rest.trim());
+    let words = label.split_whitespace().count();
+    if !(1..=4).contains(&words) || rest.is_empty() || !label.starts_with(char::is_uppercase) || label.contains(['(', ',']) {
+        return None;
+    }
+    if person::name_shape(label, cx.rules) == NameShape::Likely
+        || person::is_function(label, cx.rules)
+        || labels::participant_heading(label, cx.rules).is_some()
+        || crate::rules::labels::strip_label(label, &cx.rules.genre.participants.from_words).is_some()
+    {
+        return None;
+    }
+    let people = split_list(rest, cx);
+    let all_names = people.iter().all(|p| person::name_shape(without_paren(p), cx.rules) != NameShape::No);
+    let one_name = match person::name_shape(without_paren(rest), cx.rules) {
+        NameShape::Likely => true,
+        NameShape::Maybe => without_paren(rest).split_whitespace().count() >= 2,
+        NameShape::No => false,
+    };
+    (all_names && (people.len() > 1 || one_name)).then_some((label, rest))
 }
 
 fn continues_entry(prev: &str, line: &str, cx: &Cx) -> bool {

@@ -43,6 +43,14 @@ pub fn name_shape(text: &str, rules: &Rules) -> NameShape {
     if words.len() == 1 {
         return if rules.is_given_name(words[0]) { NameShape::Likely } else { NameShape::Maybe };
     }
+    // "Konsekvens Sekretariat", "Revisjon Midt-Norge": an organisation.
+    let last = words[words.len() - 1].to_lowercase();
+    if rules.genre.participants.organisation_words.iter().any(|o| {
+        let o = o.to_lowercase();
+        last == o || (o.chars().count() >= 6 && last.ends_with(&o))
+    }) {
+        return NameShape::No;
+    }
     if rules.is_given_name(words[0]) {
         NameShape::Likely
     } else {
@@ -103,7 +111,14 @@ pub fn split_function_name<'a>(text: &'a str, rules: &Rules) -> Option<(&'a str,
     if !is_function_word(first, rules) {
         return None;
     }
-    let words: Vec<(usize, &str)> = text.split_whitespace().map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w)).collect();
+    // The name ends at its organisation or note ("Revisor Anne Moe,
+    // Revisjon Midt-Norge SA", "… (KS)"), which stays with it.
+    // A comma before a lower-case word is inside the position ("Leder
+    // v/service, informasjon og forvaltning Sletner").
+    let comma = text.match_indices(',').map(|(i, _)| i).find(|&i| text[i + 1..].trim_start().starts_with(char::is_uppercase));
+    let paren = text.find('(');
+    let head = &text[..comma.into_iter().chain(paren).min().unwrap_or(text.len())];
+    let words: Vec<(usize, &str)> = head.split_whitespace().map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w)).collect();
     let mut k = words.len();
     while k > 1 && words[k - 1].1.chars().next().is_some_and(char::is_uppercase) && !is_function_word(words[k - 1].1, rules) {
         k -= 1;
@@ -111,11 +126,10 @@ pub fn split_function_name<'a>(text: &'a str, rules: &Rules) -> Option<(&'a str,
     if k == words.len() || k == 0 {
         return None;
     }
-    let name = text[words[k].0..].trim();
-    if name_shape(name, rules) == NameShape::No {
+    if name_shape(&head[words[k].0..], rules) == NameShape::No {
         return None;
     }
-    Some((text[..words[k].0].trim().trim_end_matches(',').trim(), name))
+    Some((text[..words[k].0].trim().trim_end_matches(',').trim(), text[words[k].0..].trim()))
 }
 
 #[cfg(test)]
@@ -128,6 +142,9 @@ mod tests {
         assert_eq!(name_shape("Marius Thingwall", &r), NameShape::Likely);
         assert_eq!(name_shape("Bjarne H. Christiansen", &r), NameShape::Likely);
         assert_eq!(name_shape("Sjur", &r), NameShape::Likely);
+        assert_eq!(name_shape("Konsekvens Sekretariat", &r), NameShape::No);
+        assert_eq!(name_shape("Bygdeby Kommune", &r), NameShape::No);
+        assert_eq!(name_shape("Trøndelag Fylkesrevisjon", &r), NameShape::No);
         assert_eq!(name_shape("Ludvig van Beethoven", &r), NameShape::Maybe);
         assert_eq!(name_shape("Linjeforeningen Online", &r), NameShape::Maybe);
         assert_eq!(name_shape("CYB", &r), NameShape::No);
@@ -153,6 +170,9 @@ mod tests {
             Some(("Leder v/service, informasjon og forvaltning", "Sletner"))
         );
         assert_eq!(split_function_name("Heidi Kristiansen", &r), None);
+        // The organisation after the name stays with it.
+        assert_eq!(split_function_name("Revisor Anne Moe, Revisjon Midt-Norge SA", &r), Some(("Revisor", "Anne Moe, Revisjon Midt-Norge SA")));
+        assert_eq!(split_function_name("Rådgiver Per Olsen (KS)", &r), Some(("Rådgiver", "Per Olsen (KS)")));
         assert!(is_staff_function("avtroppende FU-koordinator", &r));
         assert!(!is_staff_function("styreleder", &r));
     }
