@@ -539,3 +539,19 @@ fn a_control_committee_with_party_lists_and_people_before_their_positions() {
         ]
     );
 }
+
+#[test]
+fn an_agenda_whose_case_papers_print_their_route_through_the_bodies() {
+    // Each case paper opens with "Saksnr. | Utvalg | Møtedato": the row of
+    // this meeting's sak is where its paper starts, the row of the council's
+    // later sak is no item.
+    let docs = read(&std::fs::read_to_string(crate::common::root().join("tests/variants/agenda-with-case-papers.txt")).unwrap());
+    let d = &docs[0];
+    assert_eq!((d.kind, d.body.as_deref()), (DocumentKind::Agenda, Some("Formannskapet")));
+    assert_eq!(
+        items(d),
+        vec![("14/24", Some(14), Some(2024), Some("Kjøp av tomt i Sentrumsvegen")), ("15/24", Some(15), Some(2024), Some("Budsjettregulering 2024"))]
+    );
+    let proposals: Vec<_> = d.items.iter().map(|i| i.proposed_decision.as_deref()).collect();
+    assert_eq!(proposals, [Some("Formannskapet tilrår kommunestyret å godkjenne kjøp av gnr. 12 bnr. 34."), Some("Budsjettet reguleres som vist i vedlegg.")]);
+}

@@ -380,6 +380,24 @@ fn accepted(lines: &[Line], meeting_year: Option<i32>, cx: &Cx) -> Vec<Heading> 
         };
         cands.push(Candidate { line: i, ident, title, word, colon });
     }
+    // A case paper's route ("Saksnr. | Utvalg | Møtedato"): the row of a
+    // sak listed elsewhere in the document marks where that sak's paper
+    // starts (its title comes from the list); the rows of other bodies'
+    // saker are no items.
+    let route: Vec<bool> = cands.iter().map(|c| crate::read::lexicon::titles::is_route_row(&c.title, cx.rules)).collect();
+    let listed: std::collections::HashSet<String> = cands.iter().zip(&route).filter(|(_, r)| !**r).map(|(c, _)| c.ident.sak.clone()).collect();
+    let cands: Vec<Candidate> = cands
+        .into_iter()
+        .zip(route)
+        .filter_map(|(mut c, r)| match r {
+            false => Some(c),
+            true if listed.contains(&c.ident.sak) => {
+                c.title.clear();
+                Some(c)
+            }
+            true => None,
+        })
+        .collect();
     let fits_year = |c: &Candidate| c.ident.year.is_some_and(|y| meeting_year.is_none_or(|m| (y - m).abs() <= 1));
     let with_year = cands.iter().filter(|c| fits_year(c)).count();
     let plain_count = cands.iter().filter(|c| c.ident.series == Series::Bare && !c.ident.has_year()).count();

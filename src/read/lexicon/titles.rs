@@ -95,6 +95,23 @@ pub fn printed_body(title_lines: &[&str], rules: &Rules) -> Option<String> {
     None
 }
 
+/// A row of a case paper's route through the bodies ("22/24
+/// Kommunestyret 12.03.2024" under "Saksnr. | Utvalg | Møtedato"): after
+/// the sak number, a body's name and the date it meets, nothing else.
+pub fn is_route_row(title: &str, rules: &Rules) -> bool {
+    let t = title.trim();
+    let Some((_, range)) = crate::dates::find_dates(t, None, rules).into_iter().last() else { return false };
+    if !t[range.end..].trim().is_empty() {
+        return false;
+    }
+    let before = t[..range.start].trim();
+    // The body's name opens what is before the date.
+    let first = before.split_whitespace().next().unwrap_or("");
+    !before.is_empty()
+        && before.split_whitespace().count() <= 6
+        && body_phrase(before, rules).is_some_and(|b| b.split_whitespace().next().is_some_and(|w| eq_fold(w, first)))
+}
+
 /// The rest of `line` after the phrase `p` (whole words), with where it was.
 fn word_after<'a>(line: &'a str, p: &str) -> Option<(usize, &'a str)> {
     let at = find_word(line, p)?;
@@ -186,6 +203,16 @@ fn compound_meeting_body(word: &str, rules: &Rules) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn route_rows_are_a_body_and_a_date() {
+        let r = Rules::embedded();
+        assert!(is_route_row("Kommunestyret 12.03.2024", &r));
+        assert!(is_route_row("Hovedutvalg for teknikk og miljø 16.04.2024", &r));
+        assert!(!is_route_row("Godkjenning av protokoll fra møte 19.09.2024", &r));
+        assert!(!is_route_row("Kommunestyret", &r));
+        assert!(!is_route_row("Kommunestyret 12.03.2024 - sluttbehandling", &r));
+    }
 
     #[test]
     fn kinds_from_title_words() {
