@@ -555,3 +555,38 @@ fn an_agenda_whose_case_papers_print_their_route_through_the_bodies() {
     let proposals: Vec<_> = d.items.iter().map(|i| i.proposed_decision.as_deref()).collect();
     assert_eq!(proposals, [Some("Formannskapet tilrår kommunestyret å godkjenne kjøp av gnr. 12 bnr. 34."), Some("Budsjettet reguleres som vist i vedlegg.")]);
 }
+
+#[test]
+fn an_advisory_council_states_its_view_and_names_itself_after_møte_i() {
+    let text = "Protokoll fra møte i Eldrerådet
+Møtedato: 14. mars 2024 kl. 10.00–12.00
+Møtested: Bygdeby sjukeheim
+
+Tilstede: Kari Nordmann (leder), Ola Hansen, Per Berg
+Forfall: Lise Dahl
+
+Sak 5/2024 Budsjett for eldreomsorgen
+Eldrerådet drøftet saken.
+Eldrerådets uttalelse:
+Eldrerådet er bekymret for kuttene i hjemmetjenesten.
+
+Sak 6/2024 Eventuelt
+Ingen saker.
+";
+    let docs = read(text);
+    let d = &docs[0];
+    assert_eq!((d.kind, d.body.as_deref()), (DocumentKind::Minutes, Some("Eldrerådet")));
+    let m = d.meeting.as_ref().unwrap();
+    assert_eq!((m.date.as_deref(), m.start_time.as_deref(), m.end_time.as_deref()), (Some("2024-03-14"), Some("10:00"), Some("12:00")));
+    assert_eq!(d.participants.iter().map(|p| (p.name.as_str(), p.attendance)).collect::<Vec<_>>(), vec![
+        ("Kari Nordmann", Some(Attendance::Present)),
+        ("Ola Hansen", Some(Attendance::Present)),
+        ("Per Berg", Some(Attendance::Present)),
+        ("Lise Dahl", Some(Attendance::Absent)),
+    ]);
+    let decisions: Vec<_> = d.items.iter().map(|i| (i.sak.as_str(), i.decision.as_deref())).collect();
+    assert_eq!(decisions, vec![("5/2024", Some("Eldrerådet er bekymret for kuttene i hjemmetjenesten.")), ("6/2024", None)]);
+    // The kind word before the name is no part of it.
+    let docs = read("Møteprotokoll Eldrerådet\nMøtedato: 14.03.2024\nTilstede: Kari Nordmann, Ola Hansen\nSak 5/2024 Budsjett\nVedtak: Godkjent.\n");
+    assert_eq!(docs[0].body.as_deref(), Some("Eldrerådet"));
+}

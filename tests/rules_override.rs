@@ -33,19 +33,20 @@ fn new_label_synonyms_and_body_from_rules_files_alone() {
     let before = motebok::read::read_file(&pages, &Rules::embedded());
     let m = before[0].meeting.as_ref().unwrap();
     assert_eq!(m.location, None, "'Lokasjon' is no label by default");
-    assert_eq!(before[0].body, None, "unknown body stays unnamed");
+    // A body no rule knows: its name as printed in the title (contract v2).
+    assert_eq!(before[0].body.as_deref(), Some("Fagrådet"), "an unknown body is named as printed");
     assert!(before[0].participants.is_empty(), "'Deltok' is no heading by default");
     assert_eq!(before[0].unknown_labels, vec!["Lokasjon", "Deltok"], "unknown labels are reported, not swallowed");
 
     let (_dir, rules) = rules_with(&[
         ("labels.toml", "location = [\"Sted\"", "location = [\"Lokasjon\", \"Sted\""),
         ("labels.toml", "present = [\"Til stede\"", "present = [\"Deltok\", \"Til stede\""),
-        ("bodies.toml", "[[body]]\nname = \"NUFA\"", "[[body]]\nname = \"Fagrådet\"\naliases = [\"Fagrådet for digital helse\"]\n\n[[body]]\nname = \"NUFA\""),
+        ("bodies.toml", "[[body]]\nname = \"NUFA\"", "[[body]]\nname = \"Nasjonalt fagråd for digital helse\"\naliases = [\"Fagrådet for digital helse\"]\n\n[[body]]\nname = \"NUFA\""),
     ]);
     let after = motebok::read::read_file(&pages, &rules);
     assert_eq!(after[0].meeting.as_ref().unwrap().location.as_deref(), Some("Bergen"));
     assert!(after[0].unknown_labels.is_empty());
-    assert_eq!(after[0].body.as_deref(), Some("Fagrådet"));
+    assert_eq!(after[0].body.as_deref(), Some("Nasjonalt fagråd for digital helse"), "a rule's canonical name wins");
     assert_eq!(after[0].participants.len(), 1);
     assert_eq!(after[0].participants[0].organisation.as_deref(), Some("Helse Vest RHF"));
     assert_eq!(after[0].items[0].decision.as_deref(), Some("Fagrådet godkjenner innkalling."));

@@ -65,15 +65,12 @@ pub fn printed_body(title_lines: &[&str], rules: &Rules) -> Option<String> {
         let line = line.trim();
         // "Møte i Fordelingsutvalget 9. oktober 2015", "Referat fra Onlines
         // generalforsamling 2021".
-        let after = ["møte i", "møtet i", "møte for", "fra", "i", "for", "til"]
-            .iter()
-            .filter_map(|p| word_after(line, p))
-            .min_by_key(|(at, _)| *at)
-            .map(|(_, rest)| rest);
-        if let Some(rest) = after {
-            if let Some(b) = body_phrase(rest, rules) {
-                return Some(b);
-            }
+        // The earliest phrase that a body's name follows: "Protokoll fra
+        // møte i Eldrerådet" is read after "møte i", not after "fra".
+        let mut after: Vec<(usize, &str)> = ["møte i", "møtet i", "møte for", "fra", "i", "for", "til"].iter().filter_map(|p| word_after(line, p)).collect();
+        after.sort_by_key(|(at, rest)| (*at, std::cmp::Reverse(rest.len())));
+        if let Some(b) = after.iter().find_map(|(_, rest)| body_phrase(rest, rules)) {
+            return Some(b);
         }
     }
     for line in title_lines {
@@ -133,7 +130,9 @@ fn body_phrase(text: &str, rules: &Rules) -> Option<String> {
         if stop {
             break;
         }
-        if rules.genre.body.descriptors.iter().any(|d| eq_fold(d, bare)) {
+        // Descriptors ("ekstraordinære"), and a kind word before the name
+        // ("Møteprotokoll Eldrerådet").
+        if rules.genre.body.descriptors.iter().any(|d| eq_fold(d, bare)) || (words.is_empty() && !ends_with_body_noun(bare, rules) && !kind_words(bare, rules).is_empty()) {
             continue;
         }
         words.push(bare.to_string());
