@@ -590,3 +590,23 @@ Ingen saker.
     let docs = read("Møteprotokoll Eldrerådet\nMøtedato: 14.03.2024\nTilstede: Kari Nordmann, Ola Hansen\nSak 5/2024 Budsjett\nVedtak: Godkjent.\n");
     assert_eq!(docs[0].body.as_deref(), Some("Eldrerådet"));
 }
+
+#[test]
+fn labels_that_name_their_owner_and_date_and_a_noted_sak() {
+    // "Innstilling til vedtak:" is a proposal (not a decision for its last
+    // word), "Vedtak i Kommunestyret - 12.02.2024:" a decision, and in
+    // minutes that label their decisions "Saken tas til orientering." still
+    // decides its sak.
+    let docs = read(&std::fs::read_to_string(crate::common::root().join("tests/variants/council-labels-with-owner.txt")).unwrap());
+    let d = &docs[0];
+    assert_eq!((d.kind, d.body.as_deref()), (DocumentKind::Minutes, Some("Kommunestyret")));
+    let outcomes: Vec<_> = d.items.iter().map(|i| (i.sak.as_str(), i.proposed_decision.as_deref(), i.decision.as_deref())).collect();
+    assert_eq!(
+        outcomes,
+        vec![
+            ("1/24", Some("Protokollen godkjennes."), Some("Protokollen godkjennes.")),
+            ("2/24", Some("Skolestrukturen beholdes."), Some("Skolestrukturen beholdes.")),
+            ("3/24", None, Some("Saken tas til orientering.")),
+        ]
+    );
+}

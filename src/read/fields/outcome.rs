@@ -141,8 +141,9 @@ pub fn read_outcome(lines: &[Line], minutes: bool, cx: &Cx) -> Outcome {
 
 /// A vote's result printed without a label in minutes that otherwise
 /// label their decisions: a sentence about the proposal or the sak that
-/// gives the vote ("Forslaget ble vedtatt mot 4 stemmer.") or an outcome
-/// alone ("Enstemmig vedtatt."). "Saken ble utsatt." is not (it decides
+/// gives the vote ("Forslaget ble vedtatt mot 4 stemmer.") or a deciding
+/// phrase ("Saken tas til orientering."), or an outcome alone ("Enstemmig
+/// vedtatt."). "Saken ble utsatt." is not (it decides
 /// nothing about the sak). The last such sentence wins.
 pub fn voted_decision(lines: &[Line], cx: &Cx) -> Option<String> {
     let paras = paragraphs(lines);
@@ -151,7 +152,9 @@ pub fn voted_decision(lines: &[Line], cx: &Cx) -> Option<String> {
             let first = s.split(|c: char| !c.is_alphabetic()).next().unwrap_or("");
             let d = &cx.rules.genre.decisions;
             let about_proposal = d.subjects.iter().any(|w| eq_fold(w, first));
-            let voted = s.split(|c: char| !c.is_alphabetic()).any(|w| d.vote_words.iter().any(|v| eq_fold(v, w)));
+            let lower = s.to_lowercase();
+            let voted = s.split(|c: char| !c.is_alphabetic()).any(|w| d.vote_words.iter().any(|v| eq_fold(v, w)))
+                || d.phrases.iter().any(|p| lower.contains(&p.to_lowercase()));
             (about_proposal && voted && states_decision(s, cx.rules)) || is_outcome_cell(s, cx.rules)
         })
     }).map(str::to_string)

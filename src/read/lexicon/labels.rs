@@ -243,13 +243,24 @@ pub fn decision_label<'a>(line: &'a str, rules: &Rules) -> Option<(DecisionLabel
     }
     let d = &rules.genre.decisions;
     let legacy = &rules.labels.decisions;
-    let listed = |labels: &[String], extra: &[String]| -> Option<&'a str> {
+    let listed = |labels: &[String], extra: &[String], owned: bool| -> Option<&'a str> {
         let rest = strip_label(line, labels).or_else(|| strip_label(line, extra))?;
         let colon = line[..line.len() - rest.len()].contains(':');
-        (rest.is_empty() || colon).then_some(rest)
+        if rest.is_empty() || colon {
+            return Some(rest);
+        }
+        // "Vedtak i Kommunestyret - 12.02.2024:": a decision's label names
+        // whose it is, then a colon. (A proposal's does not count:
+        // "Forslag fra SP: …" in the debate is no proposed decision.)
+        if !owned {
+            return None;
+        }
+        let (owner, value) = rest.split_once(':')?;
+        let of = owner.split_whitespace().next().is_some_and(|w| matches!(w, "i" | "av" | "for"));
+        (of && owner.split_whitespace().count() <= 7).then_some(value.trim_start())
     };
-    let prop = listed(&d.proposed, &legacy.proposed);
-    let dec = listed(&d.decision, &legacy.decision);
+    let prop = listed(&d.proposed, &legacy.proposed, false);
+    let dec = listed(&d.decision, &legacy.decision, true);
     match (prop, dec) {
         (Some(p), Some(v)) => {
             // The longer label wins ("Forslag til vedtak" over "Forslag").
