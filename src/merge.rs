@@ -317,6 +317,16 @@ impl<T> Weighted<T> {
     }
 }
 
+/// Add `cand` from `src` to a group read in sorted order: one more
+/// document for the last candidate when it says the same and is of the
+/// same kind (`src.kind`), else a new candidate.
+pub fn add_sorted<T: PartialEq>(group: &mut Vec<Weighted<T>>, cand: T, src: SourceRef) {
+    match group.last_mut() {
+        Some(last) if last.cand == cand && last.src().kind == src.kind => last.add(src),
+        _ => group.push(Weighted::one(cand, src)),
+    }
+}
+
 /// Two or more sources give different values for one field.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Disagreement {

@@ -484,10 +484,7 @@ impl<'r> Datasets<'r> {
                 decision: opt_text(r, 12),
             };
             s.insert(sources_def, &tables::item_source_values(&current, "", &src, row, &c.printed))?;
-            match group.last_mut() {
-                Some(last) if last.cand == c && last.src().kind == kind => last.add(src),
-                _ => group.push(Weighted::one(c, src)),
-            }
+            merge::add_sorted(&mut group, c, src);
             Ok(())
         })?;
         if !group.is_empty() {
@@ -533,10 +530,7 @@ impl<'r> Datasets<'r> {
                 note: opt_text(r, 9),
                 substitute_for: opt_text(r, 10),
             };
-            match group.last_mut() {
-                Some(last) if last.cand == c && last.src().kind == kind => last.add(src),
-                _ => group.push(Weighted::one(c, src)),
-            }
+            merge::add_sorted(&mut group, c, src);
             Ok(())
         })?;
         if !group.is_empty() {
@@ -599,10 +593,7 @@ impl<'r> Datasets<'r> {
                 location: opt_text(r, 7),
                 title: opt_text(r, 8),
             });
-            match group.last_mut() {
-                Some(last) if last.cand == stated && last.src().kind == kind => last.add(src),
-                _ => group.push(Weighted::one(stated, src)),
-            }
+            merge::add_sorted(&mut group, stated, src);
             Ok(())
         })?;
         if let Some(cur) = &current {
