@@ -556,7 +556,7 @@ fn load_rows(store: &Store, name: &str, path: &Path, key: &str, legacy: [&str; 3
     use sha2::{Digest, Sha256};
     store.batch(&format!("CREATE TABLE {name} (key TEXT PRIMARY KEY, hash TEXT)"))?;
     let Ok(mut rdr) = csv::Reader::from_path(path) else { return Ok(()) };
-    let Ok(header) = rdr.headers().map(|h| h.clone()) else { return Ok(()) };
+    let Ok(header) = rdr.headers().cloned() else { return Ok(()) };
     let pos = |n: &str| header.iter().position(|h| h == n);
     let key_of: Box<dyn Fn(&csv::StringRecord) -> Option<String>> = match (pos(key), pos(legacy[0]), pos(legacy[1]), pos(legacy[2])) {
         (Some(k), _, _, _) => Box::new(move |r| r.get(k).map(str::to_string)),
@@ -805,7 +805,7 @@ mod tests {
         let prev = Previous::load(&Store::in_memory().unwrap(), empty.path()).map(|p| (p.exists, p.entries)).unwrap();
         assert_eq!(prev, (false, 0));
         let mut bytes = Vec::new();
-        write_manifest(&Store::in_memory().map(|s| { s.batch("CREATE TABLE files (file TEXT, sha256 TEXT, bytes INTEGER, json TEXT, status TEXT, _origin TEXT)").unwrap(); s }).unwrap(), &s, &mut bytes).unwrap();
+        write_manifest(&Store::in_memory().inspect(|s| { s.batch("CREATE TABLE files (file TEXT, sha256 TEXT, bytes INTEGER, json TEXT, status TEXT, _origin TEXT)").unwrap(); }).unwrap(), &s, &mut bytes).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(v["files"], serde_json::json!([]));
     }

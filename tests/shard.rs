@@ -27,7 +27,7 @@ fn merge(shards: &[PathBuf], out: &Path, extra: &[&str]) -> (i32, String) {
     args.extend(shards.iter().map(|s| s.as_os_str()));
     args.push("--out".as_ref());
     args.push(out.as_os_str());
-    args.extend(extra.iter().map(|a| std::ffi::OsStr::new(a)));
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
     motebok(&args)
 }
 

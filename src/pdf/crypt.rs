@@ -85,7 +85,7 @@ pub(super) fn rc4(key: &[u8], data: &[u8]) -> Vec<u8> {
 /// AES-CBC decryption of `data` (IV first, PKCS#7 padding removed when it
 /// is well formed); None when `data` is not whole blocks.
 fn aes_decrypt(key: &[u8], data: &[u8]) -> Option<Vec<u8>> {
-    if data.len() < 16 || data.len() % 16 != 0 {
+    if data.len() < 16 || !data.len().is_multiple_of(16) {
         // An empty string encrypts to the IV alone.
         return (data.len() == 16).then(Vec::new);
     }

@@ -311,13 +311,11 @@ pub fn assess(text: &str, glyphs: Option<Glyphs>) -> Verdict {
             letters + digits
         ));
     }
-    if letters >= 60 {
-        if counted > 0 && (shaped as f64) < SHAPE_FLOOR * counted as f64 {
-            return Verdict::poor(format!(
-                "letters that form no words: {:.0} % of them in misshapen words",
-                100.0 * (counted - shaped) as f64 / counted as f64
-            ));
-        }
+    if letters >= 60 && counted > 0 && (shaped as f64) < SHAPE_FLOOR * counted as f64 {
+        return Verdict::poor(format!(
+            "letters that form no words: {:.0} % of them in misshapen words",
+            100.0 * (counted - shaped) as f64 / counted as f64
+        ));
     }
     if glyphs.is_some_and(|g| g.codes > 0 && g.invisible * 10 >= g.codes * 9) {
         let words: Vec<&str> =

@@ -223,11 +223,7 @@ fn dangling_references(doc: &Document) -> usize {
             return;
         }
         match o {
-            Object::Reference(id) => {
-                if !doc.objects.contains_key(id) {
-                    *n += 1;
-                }
-            }
+            Object::Reference(id) if !doc.objects.contains_key(id) => *n += 1,
             Object::Array(items) => items.iter().for_each(|i| walk(doc, i, n, depth + 1)),
             Object::Dictionary(d) => d.iter().for_each(|(_, v)| walk(doc, v, n, depth + 1)),
             Object::Stream(s) => s.dict.iter().for_each(|(_, v)| walk(doc, v, n, depth + 1)),
