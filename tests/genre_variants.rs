@@ -610,3 +610,38 @@ fn labels_that_name_their_owner_and_date_and_a_noted_sak() {
         ]
     );
 }
+
+#[test]
+fn a_university_board_lists_people_after_their_positions() {
+    let text = "Protokoll fra møte i universitetsstyret 14. desember 2023
+
+Til stede: Styreleder Kari Nordmann, styremedlemmer Ola Hansen, Per Berg og Lise Dahl
+Forfall: Jon Lie
+Fra administrasjonen: rektor Anne Moe, universitetsdirektør Trine Vik
+
+V-sak 1 Godkjenning av innkalling og saksliste
+Vedtak: Innkalling og saksliste godkjennes.
+
+O-sak 1 Rektors orientering
+Rektor orienterte.
+";
+    let docs = read(text);
+    let d = &docs[0];
+    assert_eq!((d.kind, d.body.as_deref()), (DocumentKind::Minutes, Some("Universitetsstyret")));
+    assert_eq!(d.meeting.as_ref().unwrap().date.as_deref(), Some("2023-12-14"));
+    let people: Vec<_> = d.participants.iter().map(|p| (p.name.as_str(), p.role, p.attendance, p.function.as_deref())).collect();
+    let present = Some(Attendance::Present);
+    assert_eq!(
+        people,
+        vec![
+            ("Kari Nordmann", Role::Member, present, Some("Styreleder")),
+            ("Ola Hansen", Role::Member, present, Some("styremedlemmer")),
+            ("Per Berg", Role::Member, present, None),
+            ("Lise Dahl", Role::Member, present, None),
+            ("Jon Lie", Role::Member, Some(Attendance::Absent), None),
+            ("Anne Moe", Role::Secretariat, present, Some("rektor")),
+            ("Trine Vik", Role::Secretariat, present, Some("universitetsdirektør")),
+        ]
+    );
+    assert_eq!(items(d), vec![("V-sak 1", Some(1), None, Some("Godkjenning av innkalling og saksliste")), ("O-sak 1", Some(1), None, Some("Rektors orientering"))]);
+}

@@ -342,7 +342,7 @@ fn split_list(text: &str, cx: &Cx) -> Vec<String> {
         parts.push(rest);
     }
     let names = parts.len() > 1
-        && parts.iter().map(|p| without_paren(p)).all(|p| match person::name_shape(p, cx.rules) {
+        && parts.iter().map(|p| without_position(without_paren(p), cx)).all(|p| match person::name_shape(p, cx.rules) {
             NameShape::Likely => true,
             NameShape::Maybe => p.split_whitespace().count() >= 2,
             NameShape::No => false,
@@ -352,6 +352,12 @@ fn split_list(text: &str, cx: &Cx) -> Vec<String> {
     } else {
         vec![text.to_string()]
     }
+}
+
+/// A list part without the position before the name ("rektor Anne Moe"
+/// → "Anne Moe"), for judging whether it is a name.
+fn without_position<'a>(part: &'a str, cx: &Cx) -> &'a str {
+    person::split_function_name(part, cx.rules).map_or(part, |(_, name)| name)
 }
 
 /// A list part without its trailing parenthesis ("Renate Larsen (leder)"
