@@ -1,4 +1,5 @@
-//! Print how a PDF is cut into logical documents: a tool for rule writers.
+//! Print how a PDF is cut into logical documents, each with the signs its
+//! kind was decided from: a tool for rule writers.
 //! `cargo run --example segments -- FILE.pdf`
 fn main() {
     let Some(path) = std::env::args().nth(1) else {
@@ -10,17 +11,18 @@ fn main() {
     let decoded = motebok::pdf::decode(&bytes, &Default::default()).expect("decodable PDF");
     let lines = motebok::read::lines::clean_pages(&decoded.pages, &rules);
     for s in motebok::read::documents::segment(&lines, &rules) {
+        let title: Vec<&str> = lines[s.start..s.title_end].iter().map(|l| l.text.as_str()).collect();
         println!(
-            "{:?} ({:?}) lines {}..{} (pages {}-{}) title_end {} box {:?}: {:?}",
+            "{:?} ({:?}) lines {}..{} (pages {}-{}) box {:?}: title {:?}",
             s.kind,
             s.origin,
             s.start,
             s.end,
             lines[s.start].page,
             lines[s.end - 1].page,
-            s.title_end,
             s.memo_box,
-            lines[s.start].text
+            title
         );
+        println!("  {:?}", motebok::read::documents::evidence(&lines[s.start..s.end], s.title_end - s.start, &rules));
     }
 }

@@ -204,14 +204,16 @@ pub fn record_findings(rec: &FileRecord, meeting_ids: &[Option<String>]) -> Vec<
         // where it gives few, the body does not print them, and one line
         // says so.
         let without: Vec<&crate::model::Participant> = d.participants.iter().filter(|p| p.organisation.as_deref().is_none_or(|o| o.trim().is_empty())).collect();
-        if !without.is_empty() && without.len() * 2 > d.participants.len() {
+        let prints_organisations = without.len() * 2 <= d.participants.len();
+        if prints_organisations {
+            for p in &without {
+                add(Level::Warning, "participant_without_organisation", Some(p.page), None, format!("{} ({}) has no organisation", p.name, p.role.as_str()));
+            }
+        } else {
             add(Level::Info, "participant_without_organisation", Some(without[0].page), None,
                 format!("{} of {} listed people have no organisation (the document prints few)", without.len(), d.participants.len()));
         }
         for p in &d.participants {
-            if without.len() * 2 <= d.participants.len() && p.organisation.as_deref().is_none_or(|o| o.trim().is_empty()) {
-                add(Level::Warning, "participant_without_organisation", Some(p.page), None, format!("{} ({}) has no organisation", p.name, p.role.as_str()));
-            }
             if let (Some(note), Some(my)) = (p.note.as_deref(), meeting_year) {
                 for sak in crate::merge::find_saks(note) {
                     if sak.year != my {

@@ -289,6 +289,10 @@ pub struct Rules {
     pub genre: GenreFile,
     /// Given names, lower-cased, for [`Rules::is_given_name`].
     given_names: std::collections::HashSet<String>,
+    /// One-word positions and organisation words, lower-cased once: they
+    /// are tested for every list part and name candidate.
+    function_words: Vec<String>,
+    organisation_words: Vec<String>,
     pub organisations: OrganisationsFile,
     /// Folded alias (see [`fold_organisation`]) → canonical organisation.
     organisation_index: std::collections::HashMap<String, String>,
@@ -337,6 +341,7 @@ pub struct DecisionLexicon {
     pub subjects: std::collections::HashSet<String>,
     /// The last word of every decision and proposal opener, lower-cased.
     pub opener_tails: Vec<String>,
+    pub vote_words: std::collections::HashSet<String>,
 }
 
 impl DecisionLexicon {
@@ -349,6 +354,7 @@ impl DecisionLexicon {
             phrases: lower(&d.phrases),
             subject_verbs: lower(&d.subject_verbs),
             subjects: lower(&d.subjects).into_iter().collect(),
+            vote_words: lower(&d.vote_words).into_iter().collect(),
             opener_tails: {
                 let mut t: Vec<String> = d.decision_openers.iter().chain(&d.proposed_openers).filter_map(|o| o.split_whitespace().last()).map(str::to_lowercase).filter(|w| w.chars().count() >= 2).collect();
                 t.sort();
@@ -453,6 +459,8 @@ impl Rules {
             .collect::<Option<Vec<char>>>();
         let furniture_set = regex::RegexSet::new(&labels.furniture.lines).ok();
         let decision_lexicon = DecisionLexicon::of(&genre.decisions);
+        let function_words = genre.participants.functions.iter().filter(|f| !f.contains(' ')).map(|f| f.to_lowercase()).collect();
+        let organisation_words = genre.participants.organisation_words.iter().map(|o| o.to_lowercase()).collect();
         let p = &labels.participants;
         let g = &genre.participants;
         let participant_first_words = first_words([&p.members, &p.present, &p.absent, &p.substitute, &p.observer, &p.other, &p.secretariat, &g.minute_takers, &g.signatories, &g.from_words, &g.organisation_lists]);
@@ -465,6 +473,8 @@ impl Rules {
             documents,
             genre,
             given_names,
+            function_words,
+            organisation_words,
             organisations,
             organisation_index,
             furniture,
@@ -564,6 +574,19 @@ impl Rules {
 
     /// Whether `word` is a given name ("Marius", "Anne-Grethe": each part
     /// of a hyphenated name counts).
+    /// Whether `lower` (a lower-cased word) is a one-word position, or
+    /// ends in one as a compound does ("fu-koordinator", "styreleder").
+    pub fn is_function_word(&self, lower: &str) -> bool {
+        self.function_words.iter().any(|f| lower == f || (lower.ends_with(f.as_str()) && lower.len() > f.len() + 1))
+    }
+
+    /// Whether `lower` (a lower-cased word) ends an organisation's name:
+    /// one of the organisation words, or a compound ending in one of six
+    /// letters or more ("fylkesrevisjon").
+    pub fn is_organisation_word(&self, lower: &str) -> bool {
+        self.organisation_words.iter().any(|o| lower == o || (o.chars().count() >= 6 && lower.ends_with(o.as_str())))
+    }
+
     pub fn is_given_name(&self, word: &str) -> bool {
         let w = word.trim_matches(|c: char| !c.is_alphabetic() && c != '-').to_lowercase();
         !w.is_empty() && (self.given_names.contains(&w) || w.split('-').all(|p| !p.is_empty() && self.given_names.contains(p)))

@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::read::lexicon::labels::{self, DecisionLabel};
-use crate::read::lexicon::outcome::{is_discussion, is_outcome_cell, sentences, states_decision};
+use crate::read::lexicon::outcome::{is_discussion, is_outcome_cell, sentences, states_decision, states_vote};
 use crate::read::lines::{join_lines, push_joined, Line};
 use crate::read::Cx;
 use crate::rules::labels::{eq_fold, strip_label};
@@ -147,17 +147,12 @@ pub fn read_outcome(lines: &[Line], minutes: bool, cx: &Cx) -> Outcome {
 /// nothing about the sak). The last such sentence wins.
 pub fn voted_decision(lines: &[Line], cx: &Cx) -> Option<String> {
     let paras = paragraphs(lines);
-    paras.iter().rev().filter(|p| !p.aside).find_map(|p| {
-        sentences(&p.text).into_iter().rev().find(|s| {
-            let first = s.split(|c: char| !c.is_alphabetic()).next().unwrap_or("");
-            let d = &cx.rules.genre.decisions;
-            let about_proposal = d.subjects.iter().any(|w| eq_fold(w, first));
-            let lower = s.to_lowercase();
-            let voted = s.split(|c: char| !c.is_alphabetic()).any(|w| d.vote_words.iter().any(|v| eq_fold(v, w)))
-                || d.phrases.iter().any(|p| lower.contains(&p.to_lowercase()));
-            (about_proposal && voted && states_decision(s, cx.rules)) || is_outcome_cell(s, cx.rules)
-        })
-    }).map(str::to_string)
+    paras
+        .iter()
+        .rev()
+        .filter(|p| !p.aside)
+        .find_map(|p| sentences(&p.text).into_iter().rev().find(|s| states_vote(s, cx.rules) || is_outcome_cell(s, cx.rules)))
+        .map(str::to_string)
 }
 
 /// A paragraph: its text, and whether it is a point of a list or a

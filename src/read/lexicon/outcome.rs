@@ -10,7 +10,7 @@ use crate::rules::Rules;
 pub fn states_decision(sentence: &str, rules: &Rules) -> bool {
     let d = rules.decision_lexicon();
     let lower = sentence.to_lowercase();
-    if d.phrases.iter().any(|p| contains_phrase(&lower, p)) {
+    if has_decision_phrase(&lower, rules) {
         return true;
     }
     let mut words = lower.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty());
@@ -39,6 +39,27 @@ pub fn states_decision(sentence: &str, rules: &Rules) -> bool {
             && sentence.contains(" er ")
             && sentence.split(" er ").nth(1).is_some_and(|after| after.trim_start().chars().next().is_some_and(char::is_uppercase))
     })
+}
+
+/// Whether a lower-cased sentence holds a deciding phrase ("til
+/// orientering", "tas til etterretning").
+pub fn has_decision_phrase(lower: &str, rules: &Rules) -> bool {
+    rules.decision_lexicon().phrases.iter().any(|p| contains_phrase(lower, p))
+}
+
+/// Whether `sentence` gives a vote's result: a sentence about the proposal
+/// or the sak ("Forslaget …", "Innstillingen …") that decides and names
+/// the vote ("mot 4 stemmer", "enstemmig") or holds a deciding phrase
+/// ("Saken tas til orientering.").
+pub fn states_vote(sentence: &str, rules: &Rules) -> bool {
+    let d = rules.decision_lexicon();
+    let lower = sentence.to_lowercase();
+    let mut words = lower.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty());
+    if !words.next().is_some_and(|first| d.subjects.contains(first)) {
+        return false;
+    }
+    let voted = lower.split(|c: char| !c.is_alphabetic()).any(|w| d.vote_words.contains(w)) || has_decision_phrase(&lower, rules);
+    voted && states_decision(sentence, rules)
 }
 
 /// Whether `sentence` opens as discussion ("Det påpekes …", "Det blir

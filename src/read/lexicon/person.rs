@@ -44,11 +44,7 @@ pub fn name_shape(text: &str, rules: &Rules) -> NameShape {
         return if rules.is_given_name(words[0]) { NameShape::Likely } else { NameShape::Maybe };
     }
     // "Konsekvens Sekretariat", "Revisjon Midt-Norge": an organisation.
-    let last = words[words.len() - 1].to_lowercase();
-    if rules.genre.participants.organisation_words.iter().any(|o| {
-        let o = o.to_lowercase();
-        last == o || (o.chars().count() >= 6 && last.ends_with(&o))
-    }) {
+    if rules.is_organisation_word(&words[words.len() - 1].to_lowercase()) {
         return NameShape::No;
     }
     if rules.is_given_name(words[0]) {
@@ -65,10 +61,7 @@ pub fn is_function_word(word: &str, rules: &Rules) -> bool {
     if w.len() < 3 {
         return false;
     }
-    rules.genre.participants.functions.iter().any(|f| {
-        let f = f.to_lowercase();
-        !f.contains(' ') && (w == f || (w.ends_with(&f) && w.len() > f.len() + 1))
-    })
+    rules.is_function_word(&w)
 }
 
 /// Whether a position makes a person staff of the body.
