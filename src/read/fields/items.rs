@@ -534,8 +534,6 @@ impl PlainSequence {
             let nephew = d >= 2
                 && self.stack.len() + 1 >= d
                 && p[d - 1] == 1
-                && d >= 2
-                && self.stack.len() >= d - 1
                 && self.stack[..d - 2] == p[..d - 2]
                 && self.stack[d - 2] + 1 == p[d - 2];
             let grandchild = self.stack.len() + 2 == d && p[..d - 2] == self.stack[..] && p[d - 2] == 1 && p[d - 1] == 1;

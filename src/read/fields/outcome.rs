@@ -183,7 +183,8 @@ fn paragraphs(lines: &[Line]) -> Vec<Paragraph> {
         if let Some(p) = out.last_mut() {
             push_joined(&mut p.text, &l.text);
         }
-        let ends_sentence = l.text.ends_with(['.', '!', '?', ':']) || !l.text.ends_with([',', '-']);
+        // A line ends its sentence unless a comma or hyphen leaves it open.
+        let ends_sentence = !l.text.ends_with([',', '-']);
         open = !(ends_sentence && l.short) && !l.bullet;
     }
     out

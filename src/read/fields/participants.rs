@@ -249,7 +249,7 @@ fn entries(lines: &[Line], cx: &Cx) -> Vec<Entry> {
             continue;
         }
         let continues = match out.last() {
-            Some(prev) if !l.bullet && !l.cells.iter().any(|_| false) => continues_entry(&prev.text, t, cx),
+            Some(prev) if !l.bullet => continues_entry(&prev.text, t, cx),
             _ => false,
         };
         if continues {
