@@ -417,16 +417,7 @@ fn killed_extract_leaves_the_previous_output_complete() {
         child.wait().unwrap();
         // OUT is there, complete and consistent: the old batch, or (if the
         // run got to its end before the kill) the new one, never a mix.
-        let target = if out.is_dir() {
-            out.clone()
-        } else {
-            // Only the fallback swap may leave the old output under its backup name.
-            std::fs::read_dir(tmp.path())
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("out.motebok-old-"))
-                .expect("OUT or its backup")
-        };
+        let target = crate::common::output_or_backup(&out);
         motebok::output::validate(&target)
             .unwrap_or_else(|p| panic!("after a kill at {delay_ms} ms: {:#?}", &p[..p.len().min(5)]));
         let now = std::fs::read(target.join("csv/files.csv")).unwrap();

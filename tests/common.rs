@@ -142,3 +142,18 @@ pub fn datasets(records: &[motebok::model::FileRecord]) -> std::collections::BTr
 pub fn row<'a>(rows: &'a Rows, key: &str, value: &str) -> &'a std::collections::BTreeMap<String, String> {
     rows.iter().find(|r| r[key] == value).unwrap_or_else(|| panic!("no row with {key} = {value:?} in {:#?}", rows.iter().map(|r| &r[key]).collect::<Vec<_>>()))
 }
+
+/// The output folder `out` after a killed run: itself, or — only the
+/// fallback swap may leave it so — the old output under its backup name
+/// beside it.
+pub fn output_or_backup(out: &Path) -> PathBuf {
+    if out.is_dir() {
+        return out.to_path_buf();
+    }
+    let backup = format!("{}.motebok-old-", out.file_name().unwrap().to_string_lossy());
+    std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(&backup))
+        .expect("OUT or its backup")
+}

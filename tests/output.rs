@@ -526,16 +526,7 @@ fn killed_runs_leave_a_complete_output() {
         }
         // With the atomic exchange, OUT is there and complete at every
         // instant; only the fallback swap may leave it under its backup name.
-        let target = if out.is_dir() {
-            out.clone()
-        } else {
-            // Only the fallback swap may leave the old output under its backup name.
-            std::fs::read_dir(t.path())
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("out.motebok-old-"))
-                .expect("OUT or its backup")
-        };
+        let target = crate::common::output_or_backup(&out);
         validate(&target).unwrap_or_else(|p| panic!("after a kill at {:?}: {:#?}", started.elapsed(), &p[..p.len().min(5)]));
         seen.insert(generation_of(&target));
     }
